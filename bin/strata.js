@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// Thin launcher so `npx strata` runs the bundled CLI.
+require('../dist/cli.js');

@@ -1,0 +1,38 @@
+// Bundles every runtime of Strata into dist/: the extension host client, the store server,
+// the CLI and the webview script. Type checking stays with `tsc --noEmit` (npm run typecheck).
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  // koffi loads a prebuilt native module at run time; it ships beside the bundle in node_modules.
+  external: ['koffi'],
+};
+
+const entries = [
+  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20' },
+  { entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js', platform: 'node', format: 'cjs', target: 'node20' },
+  {
+    entryPoints: ['src/extension/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode', 'koffi'],
+  },
+  { entryPoints: ['src/webview-ui/inspect/main.ts'], outfile: 'dist/webview/inspect.js', platform: 'browser', format: 'iife', target: 'es2022' },
+].filter((e) => existsSync(e.entryPoints[0]));
+
+const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, ...e })));
+if (watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+}

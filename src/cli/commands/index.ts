@@ -1,0 +1,9 @@
+/*
+ * The CLI's command table. Each command lives in its own file; add one line here per command.
+ */
+import type { Command } from '../args';
+import { imagesCommand } from './images';
+
+export const COMMANDS: Command[] = [
+  imagesCommand,
+];
