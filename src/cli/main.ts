@@ -1,7 +1,7 @@
 /*
  * `strata`: podman-like subcommands over the store library, for scripting, benchmarks and
  * differential tests against podman. Global flags use podman's names so both tools can be run
- * with the same arguments. Exit code 0 on success, 1 with a one-line error on failure, 2 on usage.
+ * with the same arguments. Exit code 0 on success, 125 (as podman) with a one-line error on failure, 2 on usage.
  */
 import { StoreError } from '../store/errors';
 import { COMMANDS } from './commands';
@@ -44,6 +44,7 @@ main(process.argv.slice(2)).then(
     } else {
       process.stderr.write(`Error: ${(e as Error)?.stack ?? String(e)}\n`);
     }
-    process.exitCode = 1;
+    // podman's exit code for a failed command.
+    process.exitCode = 125;
   },
 );

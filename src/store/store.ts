@@ -13,6 +13,7 @@ import { readJsonArray } from './json-file';
 import { bigDataFileName } from './big-data';
 import type { ContainerRecord, ImageRecord, LayerFileKind, LayerRecord, MountPointRecord } from './records';
 import { StoreSnapshot, type ImageEntry, type LayerEntry } from './snapshot';
+import { ImageDetailsCache } from './image-details';
 
 /** Drivers whose layer contents Strata can read and delete. Others are listed, not touched. */
 export const CONTENT_DRIVERS = ['overlay', 'vfs'];
@@ -62,6 +63,8 @@ export class Store {
   readonly containersDir: string;
   readonly runRootLayersDir: string;
   private readonly cache = new Map<string, CachedFile<unknown>>();
+  /** Parsed manifests and configs, shared by every snapshot of this store. */
+  readonly details = new ImageDetailsCache(this);
   private lastSnapshot: { key: string; snapshot: StoreSnapshot } | undefined;
 
   private constructor(

@@ -1,16 +1,53 @@
 /*
- * `strata images`: the rows of `podman images`.
+ * `strata images`: the rows of `podman images`, as a table or `--format json`.
  */
 import type { Command } from '../args';
-import { openStore } from '../args';
+import { openStore, UsageError } from '../args';
+import { listImages, imageRows, formatImagesJson, formatImagesTable } from '../../store/images-list';
+import { selectByReference } from '../filters';
 
 export const imagesCommand: Command = {
   name: 'images',
-  usage: 'images [-a|--all] [--format json]   list images like `podman images`',
-  flags: [{ name: 'all', short: 'a' }, { name: 'format', value: true }],
-  async run(global, _args, out) {
+  aliases: ['list', 'ls'],
+  usage: 'images [-a|--all] [--format json] [--no-trunc] [-n|--noheading] [-q|--quiet] [--digests] [REFERENCE]',
+  flags: [
+    { name: 'all', short: 'a' },
+    { name: 'format', value: true },
+    { name: 'no-trunc' },
+    { name: 'noheading', short: 'n' },
+    { name: 'quiet', short: 'q' },
+    { name: 'digests' },
+  ],
+  async run(global, { flags, positional }, out) {
+    const format = flags.format as string | undefined;
+    if (format !== undefined && format !== 'json' && format !== 'table') {
+      throw new UsageError(`unsupported --format ${format}: use json or table`);
+    }
+    if (positional.length > 1) throw new UsageError('images takes at most one REFERENCE');
     const store = openStore(global);
-    const snap = await store.snapshot();
-    out(JSON.stringify(snap.images.map((i) => ({ Id: i.record.id, Names: i.record.names ?? [] })), null, 4) + '\n');
+    const snapshot = await store.snapshot();
+    let summaries = listImages(store, snapshot, { all: Boolean(flags.all) });
+    if (positional[0] !== undefined) summaries = selectByReference(summaries, positional[0]);
+    const rows = imageRows(summaries);
+    if (format === 'json') {
+      out(formatImagesJson(rows));
+    } else if (flags.quiet) {
+      const seen = new Set<string>();
+      for (const r of rows) {
+        const id = flags['no-trunc'] ? 'sha256:' + r.summary.id : r.summary.id.slice(0, 12);
+        if (!seen.has(id)) {
+          seen.add(id);
+          out(id + '\n');
+        }
+      }
+    } else {
+      out(
+        formatImagesTable(rows, summaries, {
+          noTrunc: Boolean(flags['no-trunc']),
+          noHeading: Boolean(flags.noheading),
+          digests: Boolean(flags.digests),
+        }),
+      );
+    }
   },
 };

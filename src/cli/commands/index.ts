@@ -3,7 +3,13 @@
  */
 import type { Command } from '../args';
 import { imagesCommand } from './images';
+import { inspectCommand } from './inspect';
+import { historyCommand } from './history';
+import { treeCommand } from './tree';
 
 export const COMMANDS: Command[] = [
   imagesCommand,
+  inspectCommand,
+  historyCommand,
+  treeCommand,
 ];

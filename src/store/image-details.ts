@@ -1,0 +1,174 @@
+/*
+ * An image's manifest and config, read from its big data the way c/image's storage source does:
+ * the manifest from the "manifest" item, its MIME type guessed like manifest.GuessMIMEType, the
+ * config from the item named by the manifest's config digest (never assumed to be sha256:<id>).
+ * Parsed results are cached per image and invalidated when the recorded digests change.
+ */
+import { StoreError, isStoreError } from './errors';
+import { DEFAULT_MANIFEST_KEY } from './big-data';
+import type { Store } from './store';
+import type { ImageEntry } from './snapshot';
+
+export const MEDIA_TYPES = {
+  dockerV2Schema1: 'application/vnd.docker.distribution.manifest.v1+json',
+  dockerV2Schema1Signed: 'application/vnd.docker.distribution.manifest.v1+prettyjws',
+  dockerV2Schema2: 'application/vnd.docker.distribution.manifest.v2+json',
+  dockerV2List: 'application/vnd.docker.distribution.manifest.list.v2+json',
+  dockerV2Schema2Config: 'application/vnd.docker.container.image.v1+json',
+  ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+  ociIndex: 'application/vnd.oci.image.index.v1+json',
+  ociConfig: 'application/vnd.oci.image.config.v1+json',
+} as const;
+
+export interface OciHistory {
+  created?: string;
+  created_by?: string;
+  author?: string;
+  comment?: string;
+  empty_layer?: boolean;
+}
+
+/** The config as c/image's OCIConfig sees it (a Docker config unmarshalled into the OCI struct). */
+export interface ImageConfigJson {
+  created?: string;
+  author?: string;
+  architecture?: string;
+  variant?: string;
+  os?: string;
+  docker_version?: string;
+  comment?: string;
+  config?: ContainerConfigJson;
+  container_config?: ContainerConfigJson;
+  rootfs?: { type?: string; diff_ids?: string[] };
+  history?: OciHistory[];
+  [key: string]: unknown;
+}
+
+export interface ContainerConfigJson {
+  User?: string;
+  ExposedPorts?: Record<string, unknown>;
+  Env?: string[];
+  Entrypoint?: string[];
+  Cmd?: string[];
+  Volumes?: Record<string, unknown>;
+  WorkingDir?: string;
+  Labels?: Record<string, string>;
+  StopSignal?: string;
+  Healthcheck?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+export interface ManifestJson {
+  schemaVersion?: number;
+  mediaType?: string;
+  config?: { mediaType?: string; digest?: string; size?: number };
+  layers?: Array<{ mediaType?: string; digest?: string; size?: number; annotations?: Record<string, string> }>;
+  manifests?: unknown[];
+  annotations?: Record<string, string>;
+  signatures?: unknown;
+  [key: string]: unknown;
+}
+
+export interface ImageDetails {
+  manifestRaw: Buffer;
+  manifest: ManifestJson;
+  manifestType: string;
+  isManifestList: boolean;
+  configRaw?: Buffer;
+  config?: ImageConfigJson;
+}
+
+/** manifest.GuessMIMEType of c/image v5.23. */
+export function guessManifestType(m: ManifestJson | undefined): string {
+  if (!m || typeof m !== 'object') return '';
+  switch (m.mediaType) {
+    case MEDIA_TYPES.dockerV2Schema2:
+    case MEDIA_TYPES.dockerV2List:
+    case MEDIA_TYPES.ociManifest:
+    case MEDIA_TYPES.ociIndex:
+      return m.mediaType;
+  }
+  if (m.schemaVersion === 1) return m.signatures != null ? MEDIA_TYPES.dockerV2Schema1Signed : MEDIA_TYPES.dockerV2Schema1;
+  if (m.schemaVersion === 2) {
+    const cfgType = m.config?.mediaType ?? '';
+    if (cfgType === MEDIA_TYPES.ociConfig) return MEDIA_TYPES.ociManifest;
+    if (cfgType === MEDIA_TYPES.dockerV2Schema2Config) return MEDIA_TYPES.dockerV2Schema2;
+    if (Array.isArray(m.manifests) && m.manifests.length > 0) return cfgType === '' ? MEDIA_TYPES.ociIndex : cfgType;
+    return MEDIA_TYPES.ociManifest;
+  }
+  return '';
+}
+
+export function isListType(mime: string): boolean {
+  return mime === MEDIA_TYPES.dockerV2List || mime === MEDIA_TYPES.ociIndex;
+}
+
+function parseJsonObject<T>(raw: Buffer, what: string, image: ImageEntry): T {
+  try {
+    const v = JSON.parse(raw.toString('utf8')) as unknown;
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not a JSON object');
+    return v as T;
+  } catch (e) {
+    throw new StoreError('CorruptMetadata', `The ${what} of image ${image.record.id.slice(0, 12)} is not valid JSON: ${(e as Error).message}`, {
+      imageId: image.record.id,
+    });
+  }
+}
+
+/** Cache key: changes whenever the image's recorded big data changes. */
+function detailsKey(image: ImageEntry): string {
+  const r = image.record;
+  return `${r.id}|${JSON.stringify(r['big-data-digests'] ?? {})}|${JSON.stringify(r['big-data-sizes'] ?? {})}`;
+}
+
+const MAX_CACHE = 20_000;
+
+export class ImageDetailsCache {
+  private readonly cache = new Map<string, ImageDetails | StoreError>();
+
+  constructor(private readonly store: Store) {}
+
+  /** Loads (or returns cached) details; throws StoreError for missing or corrupt data. */
+  get(image: ImageEntry): ImageDetails {
+    const key = detailsKey(image);
+    const hit = this.cache.get(key);
+    if (hit instanceof StoreError) throw hit;
+    if (hit) return hit;
+    let result: ImageDetails | StoreError;
+    try {
+      result = this.load(image);
+    } catch (e) {
+      if (!isStoreError(e)) throw e;
+      result = e;
+    }
+    if (this.cache.size >= MAX_CACHE) this.cache.clear();
+    this.cache.set(key, result);
+    if (result instanceof StoreError) throw result;
+    return result;
+  }
+
+  /** Like get, but returns the error instead of throwing it. */
+  tryGet(image: ImageEntry): ImageDetails | StoreError {
+    try {
+      return this.get(image);
+    } catch (e) {
+      if (isStoreError(e)) return e;
+      throw e;
+    }
+  }
+
+  private load(image: ImageEntry): ImageDetails {
+    const manifestRaw = this.store.readImageBigDataUnlocked(image, DEFAULT_MANIFEST_KEY);
+    const manifest = parseJsonObject<ManifestJson>(manifestRaw, 'manifest', image);
+    const manifestType = guessManifestType(manifest);
+    const isManifestList = isListType(manifestType);
+    if (isManifestList) return { manifestRaw, manifest, manifestType, isManifestList };
+    const configDigest = manifest.config?.digest;
+    if (typeof configDigest !== 'string' || configDigest === '') {
+      throw new StoreError('CorruptMetadata', `The manifest of image ${image.record.id.slice(0, 12)} names no config`, { imageId: image.record.id });
+    }
+    const configRaw = this.store.readImageBigDataUnlocked(image, configDigest);
+    const config = parseJsonObject<ImageConfigJson>(configRaw, 'config', image);
+    return { manifestRaw, manifest, manifestType, isManifestList, configRaw, config };
+  }
+}

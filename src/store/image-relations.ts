@@ -1,0 +1,179 @@
+/*
+ * Parent/child relations between images, as libimage's layer tree defines them (podman 4.3):
+ * two images are parent and child when the parent's diff IDs prefix the child's and the child's
+ * history is the parent's plus exactly one entry. Drives inspect's Parent, images' ParentId,
+ * dangling (untagged, no children) and intermediate (untagged, with children).
+ * An image whose config cannot be read has no relations (podman would fail the whole listing).
+ */
+import type { ImageDetailsCache, OciHistory, ImageConfigJson } from './image-details';
+import type { ImageEntry, StoreSnapshot } from './snapshot';
+import { parseGoTime } from './go-format';
+import type { Store } from './store';
+
+function sameTime(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  const ta = parseGoTime(a);
+  const tb = parseGoTime(b);
+  if (!ta || !tb) return a === b;
+  return ta.unix === tb.unix && ta.nanos === tb.nanos;
+}
+
+function historiesMatch(a: OciHistory[], b: OciHistory[]): number {
+  let i = 0;
+  while (i < a.length && i < b.length) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (!sameTime(x.created, y.created)) return i;
+    if ((x.created_by ?? '') !== (y.created_by ?? '')) return i;
+    if ((x.author ?? '') !== (y.author ?? '')) return i;
+    if ((x.comment ?? '') !== (y.comment ?? '')) return i;
+    if (Boolean(x.empty_layer) !== Boolean(y.empty_layer)) return i;
+    i++;
+  }
+  return i;
+}
+
+export function areParentAndChild(parent: ImageConfigJson, child: ImageConfigJson): boolean {
+  const pd = parent.rootfs?.diff_ids ?? [];
+  const cd = child.rootfs?.diff_ids ?? [];
+  if (pd.length > cd.length) return false;
+  for (let i = 0; i < pd.length; i++) if (pd[i] !== cd[i]) return false;
+  const ph = parent.history ?? [];
+  const ch = child.history ?? [];
+  if (ph.length + 1 !== ch.length) return false;
+  return historiesMatch(ph, ch) === ph.length;
+}
+
+export class ImageRelations {
+  private readonly emptyImages: ImageEntry[];
+  private readonly parentCache = new Map<string, ImageEntry | null>();
+  private readonly childCache = new Map<string, ImageEntry[]>();
+
+  constructor(
+    readonly snapshot: StoreSnapshot,
+    private readonly details: ImageDetailsCache,
+  ) {
+    this.emptyImages = snapshot.images.filter((i) => !i.record.layer);
+  }
+
+  private config(image: ImageEntry): ImageConfigJson | undefined {
+    const d = this.details.tryGet(image);
+    return d instanceof Error ? undefined : d.config;
+  }
+
+  private isManifestList(image: ImageEntry): boolean {
+    const d = this.details.tryGet(image);
+    return !(d instanceof Error) && d.isManifestList;
+  }
+
+  /** Images whose top layer is `layerId`, in store order (libimage layerNode.images). */
+  private imagesAt(layerId: string): ImageEntry[] {
+    return (this.snapshot.imagesByTopLayer.get(layerId) ?? []).filter((i) => i.record.layer === layerId);
+  }
+
+  parent(child: ImageEntry): ImageEntry | undefined {
+    const cached = this.parentCache.get(child.record.id);
+    if (cached !== undefined) return cached ?? undefined;
+    const found = this.findParent(child);
+    this.parentCache.set(child.record.id, found ?? null);
+    return found;
+  }
+
+  private findParent(child: ImageEntry): ImageEntry | undefined {
+    if (!child.record.layer && this.isManifestList(child)) return undefined;
+    const childConfig = this.config(child);
+    if (!childConfig) return undefined;
+    let candidates: ImageEntry[];
+    if (!child.record.layer) {
+      candidates = this.emptyImages.filter((e) => !this.isManifestList(e));
+    } else {
+      const layer = this.snapshot.layerById.get(child.record.layer);
+      if (!layer) return undefined;
+      candidates = [...this.imagesAt(layer.record.id)];
+      // libimage's node.parent exists whenever the layer names a parent, recorded or not.
+      if (layer.record.parent) candidates.push(...this.imagesAt(layer.record.parent));
+    }
+    for (const p of candidates) {
+      if (p.record.id === child.record.id) continue;
+      const pc = this.config(p);
+      if (pc && areParentAndChild(pc, childConfig)) return p;
+    }
+    return undefined;
+  }
+
+  /** Child images; with all=false at most the first one found (enough for dangling checks). */
+  children(parent: ImageEntry, all = true): ImageEntry[] {
+    const key = `${parent.record.id}:${all}`;
+    const cached = this.childCache.get(key);
+    if (cached) return cached;
+    const found = this.findChildren(parent, all);
+    this.childCache.set(key, found);
+    return found;
+  }
+
+  private findChildren(parent: ImageEntry, all: boolean): ImageEntry[] {
+    if (!parent.record.layer && this.isManifestList(parent)) return [];
+    const parentConfig = this.config(parent);
+    if (!parentConfig) return [];
+    const isChild = (c: ImageEntry): boolean => {
+      if (c.record.id === parent.record.id) return false;
+      const cc = this.config(c);
+      return cc !== undefined && areParentAndChild(parentConfig, cc);
+    };
+    const out: ImageEntry[] = [];
+    if (!parent.record.layer) {
+      for (const e of this.emptyImages) {
+        if (this.isManifestList(e)) continue;
+        if (isChild(e)) {
+          out.push(e);
+          if (!all) break;
+        }
+      }
+      return out;
+    }
+    if (!this.snapshot.layerById.has(parent.record.layer)) return out;
+    // libimage: child layers first; with all=true it stops after the first node holding a child
+    // (a quirk we keep so `Children` lists what podman lists).
+    const fromNode = (images: ImageEntry[]): boolean => {
+      let found = false;
+      for (const c of images) {
+        if (isChild(c)) {
+          found = true;
+          out.push(c);
+          if (all) return found;
+        }
+      }
+      return found;
+    };
+    for (const childLayer of this.snapshot.childrenOf.get(parent.record.layer) ?? []) {
+      const found = fromNode(this.imagesAt(childLayer.record.id));
+      if (found && all) return out;
+    }
+    fromNode(this.imagesAt(parent.record.layer));
+    return out;
+  }
+
+  hasChildren(image: ImageEntry): boolean {
+    return this.children(image, false).length > 0;
+  }
+
+  isDangling(image: ImageEntry): boolean {
+    return (image.record.names ?? []).length === 0 && !this.hasChildren(image);
+  }
+
+  isIntermediate(image: ImageEntry): boolean {
+    return (image.record.names ?? []).length === 0 && this.hasChildren(image);
+  }
+}
+
+const relationsBySnapshot = new WeakMap<StoreSnapshot, ImageRelations>();
+
+/** The relations of one snapshot, computed lazily and shared by every caller of that snapshot. */
+export function relationsOf(store: Store, snapshot: StoreSnapshot): ImageRelations {
+  let rel = relationsBySnapshot.get(snapshot);
+  if (!rel) {
+    rel = new ImageRelations(snapshot, store.details);
+    relationsBySnapshot.set(snapshot, rel);
+  }
+  return rel;
+}
