@@ -72,15 +72,24 @@ interface TomlStorage {
   options?: { additionalimagestores?: string[] };
 }
 
-/** The storage.conf that containers/storage reads for the system defaults (Step A of the spec). */
-export function systemConfigFile(cenv: ConfigEnvironment): string | undefined {
+/** The file c/storage 1.43 reads for the system-wide defaults (Step A of the spec). */
+export function systemConfigFile(cenv: ConfigEnvironment): string {
   const { env } = cenv;
-  if (env.CONTAINERS_STORAGE_CONF) return env.CONTAINERS_STORAGE_CONF;
-  if (env.XDG_CONFIG_HOME) {
+  if (env.CONTAINERS_STORAGE_CONF !== undefined) return env.CONTAINERS_STORAGE_CONF;
+  // $XDG_CONFIG_HOME/containers/storage.conf takes the place of /etc's file, even for root.
+  let override = SYSTEM_CONFIG_FILES[0]!;
+  if (env.XDG_CONFIG_HOME !== undefined) {
     const p = path.join(env.XDG_CONFIG_HOME, 'containers', 'storage.conf');
-    if (cenv.exists(p)) return p;
+    if (cenv.exists(p)) override = p;
   }
-  return SYSTEM_CONFIG_FILES.find((p) => cenv.exists(p));
+  return cenv.exists(override) ? override : SYSTEM_CONFIG_FILES[1]!;
+}
+
+/** The per-user file a rootless podman reads (whether or not it exists). */
+export function userConfigFile(cenv: ConfigEnvironment): string {
+  const { env } = cenv;
+  if (env.CONTAINERS_STORAGE_CONF !== undefined) return env.CONTAINERS_STORAGE_CONF;
+  return path.join(env.XDG_CONFIG_HOME || path.join(cenv.home, '.config'), 'containers', 'storage.conf');
 }
 
 export function parseStorageConf(text: string, file: string): TomlStorage {
@@ -130,78 +139,148 @@ function normalizeDriver(d: string | undefined): string {
   return d === 'overlay2' ? 'overlay' : (d ?? '');
 }
 
-/** Expands $HOME, $UID and ${VAR} the way c/storage expands rootless_storage_path. */
-function expandPath(p: string, cenv: ConfigEnvironment): string {
-  return p.replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (_m, name: string) => {
-    if (name === 'HOME') return cenv.home;
-    if (name === 'UID') return String(cenv.uid);
-    return cenv.env[name] ?? '';
-  });
+/** Drivers c/storage accepts from the system file for a rootless user. */
+const ROOTLESS_DRIVERS = ['overlay', 'overlay2', 'vfs', 'btrfs'];
+
+/** Go's filepath.Clean for absolute and relative paths ('' becomes '.'). */
+function cleanPath(p: string): string {
+  if (p === '') return '.';
+  const n = path.normalize(p);
+  return n.length > 1 && n.endsWith('/') ? n.slice(0, -1) : n;
 }
 
-/** The rootless runtime dir as c/storage 1.43 picks it. */
+/**
+ * c/storage's expandEnvPath: every literal "$UID" becomes the uid, then Go's os.ExpandEnv
+ * ($NAME and ${NAME}; unset names expand to nothing), then the path is cleaned.
+ */
+export function expandEnvPath(p: string, cenv: ConfigEnvironment): string {
+  const withUid = p.split('$UID').join(String(cenv.uid));
+  const expanded = withUid.replace(/\$\{([^}]*)\}|\$([A-Za-z0-9_]+)/g, (_m, braced: string | undefined, bare: string | undefined) => {
+    return cenv.env[braced ?? bare ?? ''] ?? '';
+  });
+  return cleanPath(expanded);
+}
+
+/**
+ * The rootless runtime dir as podman 4.3 picks it (pkg/util GetRuntimeDir, which runs before
+ * c/storage and exports XDG_RUNTIME_DIR): $XDG_RUNTIME_DIR, else /run/user/$UID when the user
+ * owns it, else $TMPDIR/podman-run-$UID.
+ */
 export function rootlessRuntimeDir(cenv: ConfigEnvironment): string {
   if (cenv.env.XDG_RUNTIME_DIR) return cenv.env.XDG_RUNTIME_DIR;
   const runUser = `/run/user/${cenv.uid}`;
   if (cenv.ownerOf(runUser) === cenv.uid) return runUser;
-  return path.join(cenv.tmpdir, `containers-user-${cenv.uid}`);
+  return path.join(cenv.env.TMPDIR || '/tmp', `podman-run-${cenv.uid}`);
 }
 
-/** Resolves the primary store the way podman does for this user, with podman's CLI overrides. */
-export function resolveStoreConfig(overrides: ConfigOverrides = {}, cenv: ConfigEnvironment = realEnvironment()): StoreConfig {
-  const rootless = cenv.uid !== 0;
-  const sysFile = systemConfigFile(cenv);
-  const sys = readConf(cenv, sysFile);
-  let conf = sys;
-  let configFile = sys ? sysFile : undefined;
-  let graphRoot: string;
-  let runRoot: string;
-  let driver: string;
+/** What one reading of a storage.conf yields (c/storage ReloadConfigurationFile). */
+interface LoadedOptions {
+  graphRoot: string;
+  runRoot: string;
+  driver: string;
+  rootlessStoragePath: string;
+  additionalImageStores: string[];
+  imageStore?: string;
+  transientStore: boolean;
+}
 
+function emptyOptions(): LoadedOptions {
+  return { graphRoot: '', runRoot: '', driver: '', rootlessStoragePath: '', additionalImageStores: [], transientStore: false };
+}
+
+/** Image stores named by STORAGE_OPTS entries such as `overlay.imagestore=/ro`. */
+function imageStoresOf(opts: string[]): string[] {
+  return opts.flatMap((o) => {
+    const m = /^(?:[A-Za-z0-9_-]+\.)?imagestore=(.+)$/.exec(o.trim());
+    return m ? [m[1]!] : [];
+  });
+}
+
+function loadOptions(cenv: ConfigEnvironment, file: string): LoadedOptions | undefined {
+  const conf = readConf(cenv, file);
+  if (!conf) return undefined;
+  const out = emptyOptions();
+  out.driver = normalizeDriver(cenv.env.STORAGE_DRIVER || conf.driver);
+  out.graphRoot = conf.graphroot ?? '';
+  out.runRoot = conf.runroot ?? '';
+  out.rootlessStoragePath = conf.rootless_storage_path ?? '';
+  out.additionalImageStores = conf.options?.additionalimagestores ?? [];
+  // STORAGE_OPTS replaces every driver option the file gave, additional image stores included.
+  if (cenv.env.STORAGE_OPTS !== undefined) out.additionalImageStores = imageStoresOf(cenv.env.STORAGE_OPTS.split(','));
+  out.imageStore = conf.imagestore || undefined;
+  out.transientStore = conf.transient_store ?? false;
+  return out;
+}
+
+/**
+ * Resolves the primary store the way podman 4.3 (c/storage 1.43 types/options.go) does for this
+ * user, then applies podman's CLI overrides. Like podman, --root and --storage-driver drop the
+ * driver options of storage.conf, and with them the additional image stores.
+ */
+export function resolveStoreConfig(overrides: ConfigOverrides = {}, cenv: ConfigEnvironment = realEnvironment()): StoreConfig {
+  const { env } = cenv;
+  const rootless = cenv.uid !== 0;
+  if (env.CONTAINERS_STORAGE_CONF !== undefined && !cenv.exists(env.CONTAINERS_STORAGE_CONF)) {
+    throw new StoreError('InvalidConfig', `CONTAINERS_STORAGE_CONF names ${env.CONTAINERS_STORAGE_CONF}, which does not exist`, {
+      path: env.CONTAINERS_STORAGE_CONF,
+    });
+  }
+  // Step A: the system defaults.
+  const sysFile = systemConfigFile(cenv);
+  const sysLoaded = loadOptions(cenv, sysFile);
+  const sys = sysLoaded ?? emptyOptions();
+  let configFile = sysLoaded ? sysFile : undefined;
+  let opts: LoadedOptions;
   if (!rootless) {
-    graphRoot = sys?.graphroot || ROOTFUL_GRAPHROOT;
-    runRoot = sys?.runroot || ROOTFUL_RUNROOT;
-    driver = normalizeDriver(sys?.driver);
+    // Root reads the same file again without defaults: a file lacking graphroot/runroot is an error.
+    opts = sysLoaded ? { ...sys } : { ...sys, graphRoot: ROOTFUL_GRAPHROOT, runRoot: ROOTFUL_RUNROOT };
   } else {
-    const defaultGraph = sys?.rootless_storage_path
-      ? expandPath(sys.rootless_storage_path, cenv)
-      : path.join(cenv.env.XDG_DATA_HOME || path.join(cenv.home, '.local', 'share'), 'containers', 'storage');
+    const dataHome = env.XDG_DATA_HOME || path.join(cenv.home, '.local', 'share');
+    const defaultGraph = sys.rootlessStoragePath ? expandEnvPath(sys.rootlessStoragePath, cenv) : path.join(dataHome, 'containers', 'storage');
     const defaultRun = path.join(rootlessRuntimeDir(cenv), 'containers');
-    const sysDriver = normalizeDriver(sys?.driver);
-    let defaultDriver = ['overlay', 'vfs', 'btrfs'].includes(sysDriver) ? sysDriver : '';
-    const userFile =
-      cenv.env.CONTAINERS_STORAGE_CONF ||
-      path.join(cenv.env.XDG_CONFIG_HOME || path.join(cenv.home, '.config'), 'containers', 'storage.conf');
-    const user = readConf(cenv, userFile);
+    let driver = ROOTLESS_DRIVERS.includes(sys.driver) ? sys.driver : '';
+    if (env.STORAGE_DRIVER) driver = env.STORAGE_DRIVER;
+    driver = normalizeDriver(driver) || 'vfs';
+    // Driver options of the system file are not carried over for a rootless user.
+    const extra = env.STORAGE_OPTS ? imageStoresOf(env.STORAGE_OPTS.split(',')) : [];
+    opts = { ...emptyOptions(), graphRoot: defaultGraph, runRoot: defaultRun, driver, additionalImageStores: extra };
+    const userFile = userConfigFile(cenv);
+    const user = loadOptions(cenv, userFile);
+    configFile = user ? userFile : undefined;
     if (user) {
-      conf = user;
-      configFile = userFile;
-      graphRoot = user.graphroot ? expandPath(user.graphroot, cenv) : defaultGraph;
-      runRoot = user.runroot ? expandPath(user.runroot, cenv) : defaultRun;
-      driver = normalizeDriver(user.driver) || defaultDriver;
-    } else {
-      graphRoot = defaultGraph;
-      runRoot = defaultRun;
-      defaultDriver ||= '';
-      driver = defaultDriver;
+      opts = {
+        ...user,
+        runRoot: user.runRoot || defaultRun,
+        graphRoot: user.graphRoot || (user.rootlessStoragePath ? user.rootlessStoragePath : defaultGraph),
+      };
     }
   }
-  if (cenv.env.STORAGE_DRIVER) driver = normalizeDriver(cenv.env.STORAGE_DRIVER);
-  if (overrides.root) graphRoot = overrides.root;
+  let graphRoot = opts.graphRoot ? expandEnvPath(opts.graphRoot, cenv) : '';
+  let runRoot = opts.runRoot ? expandEnvPath(opts.runRoot, cenv) : '';
+  let driver = opts.driver;
+  let additional = opts.additionalImageStores;
+  if (overrides.root) {
+    graphRoot = overrides.root;
+    additional = [];
+  }
   if (overrides.runRoot) runRoot = overrides.runRoot;
-  if (overrides.driver) driver = normalizeDriver(overrides.driver);
-
+  if (overrides.driver) {
+    driver = normalizeDriver(overrides.driver);
+    additional = [];
+  }
+  // podman refuses these; an explicit --root/--runroot still lets Strata open the store.
+  if (!runRoot) throw new StoreError('InvalidConfig', `runroot must be set in ${configFile ?? sysFile}`, { path: configFile ?? sysFile });
+  if (!graphRoot) throw new StoreError('InvalidConfig', `graphroot must be set in ${configFile ?? sysFile}`, { path: configFile ?? sysFile });
   if (!path.isAbsolute(graphRoot)) throw new StoreError('InvalidConfig', `graphroot must be an absolute path: ${graphRoot}`);
   if (!path.isAbsolute(runRoot)) throw new StoreError('InvalidConfig', `runroot must be an absolute path: ${runRoot}`);
-  const additional = conf?.options?.additionalimagestores ?? [];
   return {
     graphRoot,
     runRoot,
     driver,
     driverOptions: additional.map((s) => `${driver || 'overlay'}.imagestore=${s}`),
     additionalImageStores: additional,
-    imageStore: conf?.imagestore || undefined,
-    transientStore: conf?.transient_store ?? false,
+    imageStore: opts.imageStore,
+    transientStore: opts.transientStore,
     configFile,
     rootless,
   };
