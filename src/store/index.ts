@@ -15,3 +15,38 @@ export { imageTree, formatImageTree, printTree, topLayerTags, type TreeNode } fr
 export { relationsOf, ImageRelations, areParentAndChild } from './image-relations';
 export { repoTagsOf, repoDigestsOf, digestsOf, effectiveDigest } from './image-names';
 export type { ImageDetails, ImageConfigJson, ManifestJson } from './image-details';
+export {
+  Reference,
+  parseReference,
+  parseNormalizedNamed,
+  parseDockerRef,
+  normalizeName,
+  tagNameOnly,
+  trimNamed,
+  withTag,
+  withDigest,
+  dropTagIfDigested,
+  isShortName,
+  isRegistryDomain,
+  isFullIdentifier,
+  isValidDigest,
+  digestError,
+  familiar,
+  familiarName,
+  familiarString,
+  splitDockerDomain,
+  goQuote,
+  NAME_TOTAL_LENGTH_MAX,
+} from './reference';
+export {
+  loadRegistriesConfig,
+  realRegistriesEnvironment,
+  registriesFiles,
+  shortNameAliasesPath,
+  EMPTY_REGISTRIES_CONFIG,
+  type RegistriesConfig,
+  type RegistriesEnvironment,
+  type ShortNameAlias,
+} from './registries';
+export { lookupImage, lookupImages, lookupCandidates, resolveLocally, type LookupOptions, type LookupResult } from './lookup';
+export { filterImagesByReference, matchesReferenceFilter, referenceFilterCandidates, pathMatch } from './reference-filter';

@@ -42,6 +42,11 @@ export class StoreSnapshot {
   /** Image entries without duplicates of an ID (primary store wins), in store order. */
   readonly images: ImageEntry[] = [];
   readonly layers: LayerEntry[] = [];
+  /**
+   * Every image record in store order, an ID repeated in a later (additional) store included:
+   * what c/storage's per-store lookups and store.Images() see (used by name resolution).
+   */
+  readonly allImages: readonly ImageEntry[];
 
   constructor(
     readonly store: Store,
@@ -50,6 +55,7 @@ export class StoreSnapshot {
     readonly containers: ContainerRecord[],
     readonly mounts: MountPointRecord[],
   ) {
+    this.allImages = images;
     for (const l of layers) {
       if (this.layerById.has(l.record.id)) continue;
       this.layerById.set(l.record.id, l);
