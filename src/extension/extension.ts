@@ -1,0 +1,60 @@
+/*
+ * activate/deactivate only: build the services, register the pieces, start the store server in
+ * the background. Nothing here reads the disk or waits for the server, so activation stays fast;
+ * the tree fills in when the server answers.
+ */
+import * as vscode from 'vscode';
+import { StoreClient } from './client/store-client';
+import { registerCommands } from './commands';
+import { StateKeys } from './constants';
+import type { Services } from './services';
+import { ServerStatus } from './status';
+import { groupBy, SERVER_SETTINGS, serverSettings } from './util/config';
+import { Log } from './util/log';
+import { ImageTreeModel } from './views/image-tree-model';
+import { ImageTreeProvider } from './views/image-tree-provider';
+
+/** What activate returns: used by the integration tests and the benchmark, not a public API. */
+export interface StrataApi {
+  services: Services;
+  /** Milliseconds spent in activate(). */
+  activationMs: number;
+}
+
+export function activate(context: vscode.ExtensionContext): StrataApi {
+  const started = performance.now();
+  const log = new Log();
+  context.subscriptions.push(log);
+  const client = new StoreClient(context.asAbsolutePath('dist/server.js'), log, serverSettings);
+  context.subscriptions.push(client);
+  const model = new ImageTreeModel(client, log, {
+    groupBy: groupBy(),
+    showIntermediate: context.workspaceState.get<boolean>(StateKeys.showIntermediate, false),
+    filter: '',
+  });
+  context.subscriptions.push(model);
+  const tree = new ImageTreeProvider(model);
+  context.subscriptions.push(tree);
+  const services: Services = { context, log, client, model, tree };
+  context.subscriptions.push(registerCommands(services), new ServerStatus(client));
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('strata.groupBy')) model.setOptions({ groupBy: groupBy() });
+      if (SERVER_SETTINGS.some((k) => e.affectsConfiguration(k)) && client.state === 'running') {
+        void client.configure(serverSettings()).then(
+          () => model.refresh(),
+          (err: unknown) => log.error('[client] sending settings failed', err),
+        );
+      }
+    }),
+  );
+  model.setOptions({});
+  void client.start();
+  const activationMs = performance.now() - started;
+  log.info(`[ext] activated in ${activationMs.toFixed(1)} ms`);
+  return { services, activationMs };
+}
+
+export function deactivate(): void {
+  // Everything is in context.subscriptions; the client stops the server when disposed.
+}

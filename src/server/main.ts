@@ -1,0 +1,84 @@
+/*
+ * The store server process: wiring only. Started by the extension through vscode-languageclient
+ * (IPC transport) or by tests; owns every disk access of the extension. Logs only through
+ * connection.console (stdout/IPC carry the protocol). Logic lives in store-handlers.ts and the
+ * store library.
+ */
+import { createConnection, ProposedFeatures, type CancellationToken } from 'vscode-languageserver/node';
+import {
+  Capabilities,
+  Configure,
+  DidChange,
+  ImageDetailsRequest,
+  ListImages,
+  ListStores,
+  PlanRemoval,
+  type ServerSettings,
+} from '../shared/protocol';
+import { toResponseError } from './errors';
+import { StoreHandlers } from './store-handlers';
+import { StoreRegistry } from './store-registry';
+import { StoreWatcher } from './store-watcher';
+
+const connection = createConnection(ProposedFeatures.all);
+const log = (msg: string): void => connection.console.log(msg);
+const registry = new StoreRegistry();
+const handlers = new StoreHandlers(registry);
+let watcher: StoreWatcher | undefined;
+
+function applySettings(settings: Partial<ServerSettings> | undefined): void {
+  registry.configure(settings ?? {});
+  watcher?.dispose();
+  watcher = new StoreWatcher((storeId) => void connection.sendNotification(DidChange.type, { storeId }), registry.current.watchDebounceMs, log);
+  rewatch();
+}
+
+function rewatch(): void {
+  watcher?.setTargets(registry.list().flatMap((e) => (e.store ? [{ storeId: e.info.id, store: e.store }] : [])));
+}
+
+/** Runs a handler and maps its failure to the protocol's error shape. */
+function guard<P, R>(f: (p: P, token: CancellationToken) => R | Promise<R>) {
+  return async (p: P, token: CancellationToken): Promise<R> => {
+    try {
+      return await f(p, token);
+    } catch (e) {
+      throw toResponseError(e, log);
+    }
+  };
+}
+
+function guard0<R>(f: () => R | Promise<R>) {
+  return async (): Promise<R> => {
+    try {
+      return await f();
+    } catch (e) {
+      throw toResponseError(e, log);
+    }
+  };
+}
+
+connection.onInitialize((params) => {
+  applySettings(params.initializationOptions as Partial<ServerSettings> | undefined);
+  return { capabilities: {}, serverInfo: { name: 'strata-store-server' } };
+});
+
+connection.onRequest(Capabilities.type, guard0(() => handlers.capabilities()));
+connection.onRequest(
+  Configure.type,
+  guard((s: ServerSettings) => applySettings(s)),
+);
+connection.onRequest(
+  ListStores.type,
+  guard0(() => {
+    const stores = handlers.listStores();
+    rewatch();
+    return stores;
+  }),
+);
+connection.onRequest(ListImages.type, guard((p, t) => handlers.listImages(p, t)));
+connection.onRequest(ImageDetailsRequest.type, guard((p, t) => handlers.imageDetails(p, t)));
+connection.onRequest(PlanRemoval.type, guard((p, t) => handlers.planRemoval(p, t)));
+
+connection.onShutdown(() => watcher?.dispose());
+connection.listen();

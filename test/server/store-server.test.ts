@@ -1,0 +1,123 @@
+/*
+ * Protocol tests: the built store server, over IPC, against a store built by podman.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { ResponseError } from 'vscode-jsonrpc/node';
+import { buildFixtureStore, HOSTILE_LABELS, type FixtureStore } from '../helpers/fixture-store';
+import { podman, podmanTest } from '../helpers/podman';
+import { nextNotification, startServer, type ServerHandle } from '../helpers/server-connection';
+import {
+  DidChange,
+  ImageDetailsRequest,
+  ListImages,
+  ListStores,
+  PlanRemoval,
+  STORE_ERROR,
+  type StoreErrorData,
+} from '../../src/shared/protocol';
+
+const opts = podmanTest();
+
+describe('store server', opts, () => {
+  let fx: FixtureStore;
+  let server: ServerHandle;
+  let storeId: string;
+
+  before(async () => {
+    fx = buildFixtureStore('vfs');
+    server = await startServer({
+      extraStores: [{ root: fx.store.root, runRoot: fx.store.runroot, driver: 'vfs' }],
+      discoverSystemStores: false,
+      watchDebounceMs: 50,
+    });
+  });
+  after(async () => {
+    await server?.stop();
+    fx?.store.remove();
+  });
+
+  test('lists the configured store as ready, with its driver', async () => {
+    const stores = await server.conn.sendRequest(ListStores.type);
+    assert.equal(stores.length, 1);
+    const s = stores[0]!;
+    assert.equal(s.status, 'ready');
+    assert.equal(s.kind, 'configured');
+    assert.equal(s.graphRoot, fx.store.root);
+    assert.equal(s.driver, 'vfs');
+    assert.equal(s.readOnly, false);
+    storeId = s.id;
+  });
+
+  test('lists every image with names, sizes, parents and dangling flags as podman does', async () => {
+    const { images } = await server.conn.sendRequest(ListImages.type, { storeId });
+    const byId = new Map(images.map((i) => [i.id, i]));
+    const podmanRows = JSON.parse(podman(fx.store, ['images', '-a', '--format', 'json'])) as { Id: string; Size: number; Names?: string[]; Dangling?: boolean; Containers: number }[];
+    assert.deepEqual(new Set(images.map((i) => i.id)), new Set(podmanRows.map((r) => r.Id)));
+    for (const row of podmanRows) {
+      const img = byId.get(row.Id)!;
+      assert.equal(img.size, row.Size, `size of ${row.Id}`);
+      assert.deepEqual(new Set(img.names), new Set(row.Names ?? []), `names of ${row.Id}`);
+      assert.equal(img.dangling, row.Dangling === true, `dangling of ${row.Id}`);
+      assert.equal(img.containers, row.Containers, `containers of ${row.Id}`);
+    }
+    const app = byId.get(fx.app)!;
+    assert.equal(app.parentId, fx.base);
+    assert.equal(byId.get(fx.child)!.parentId, fx.app);
+    assert.equal(app.labels['org.example.title'], HOSTILE_LABELS['org.example.title']);
+    assert.match(app.digest, /^sha256:[0-9a-f]{64}$/);
+  });
+
+  test('image details: layers top to base with sharing, images built on it, containers', async () => {
+    const d = await server.conn.sendRequest(ImageDetailsRequest.type, { storeId, imageId: fx.app });
+    const tree = podman(fx.store, ['image', 'tree', fx.app]);
+    // podman prints base first; we list top first.
+    const podmanLayers = [...tree.matchAll(/── ID: ([0-9a-f]{12})/g)].map((m) => m[1]);
+    assert.deepEqual(d.layers.map((l) => l.id.slice(0, 12)), [...podmanLayers].reverse());
+    assert.equal(d.layers.length, 2);
+    assert.deepEqual(d.layers[0]!.topOf.map((r) => r.id), [fx.app]);
+    assert.deepEqual(d.layers[1]!.topOf.map((r) => r.id), [fx.base]);
+    // The base layer is shared by base and child (and app itself, which is not listed).
+    assert.deepEqual(new Set(d.layers[1]!.sharedBy.map((r) => r.id)), new Set([fx.base, fx.child]));
+    assert.deepEqual(d.children.map((r) => r.id), [fx.child]);
+    const whatrequires = podman(fx.store, ['image', 'tree', '--whatrequires', fx.app]);
+    assert.match(whatrequires, /localhost\/strata-child:1/);
+    const baseDetails = await server.conn.sendRequest(ImageDetailsRequest.type, { storeId, imageId: fx.base });
+    assert.deepEqual(baseDetails.containers.map((c) => c.id), [fx.container]);
+    assert.deepEqual(baseDetails.containers[0]!.names, ['strata-user']);
+  });
+
+  test('removal plan names what goes, what is kept and the bytes freed', async () => {
+    const plan = await server.conn.sendRequest(PlanRemoval.type, { storeId, imageIds: [fx.child, fx.base] });
+    assert.deepEqual(plan.images.map((r) => r.id), [fx.child]);
+    assert.equal(plan.blocked.length, 1);
+    assert.equal(plan.blocked[0]!.code, 'ImageInUse');
+    assert.match(plan.blocked[0]!.message, /strata-user/);
+    assert.equal(plan.layers, 1);
+    const d = await server.conn.sendRequest(ImageDetailsRequest.type, { storeId, imageId: fx.child });
+    assert.equal(plan.bytes, d.layers[0]!.size);
+    assert.ok(plan.bytes > 0);
+  });
+
+  test('errors carry a stable storeCode', async () => {
+    await assert.rejects(server.conn.sendRequest(ImageDetailsRequest.type, { storeId, imageId: 'f'.repeat(64) }), (e: unknown) => {
+      assert.ok(e instanceof ResponseError);
+      assert.equal(e.code, STORE_ERROR);
+      assert.equal((e.data as StoreErrorData).storeCode, 'ImageNotKnown');
+      return true;
+    });
+    await assert.rejects(server.conn.sendRequest(ListImages.type, { storeId: 'store:/nowhere' }), (e: unknown) => {
+      assert.ok(e instanceof ResponseError);
+      assert.equal((e.data as StoreErrorData).storeCode, 'NotFound');
+      return true;
+    });
+  });
+
+  test('an external podman tag sends store/didChange, and the new name is listed', async () => {
+    const changed = nextNotification(server.conn, DidChange.type, (p) => p.storeId === storeId);
+    podman(fx.store, ['tag', fx.child, 'localhost/strata-external:tagged']);
+    await changed;
+    const { images } = await server.conn.sendRequest(ListImages.type, { storeId });
+    assert.ok(images.find((i) => i.id === fx.child)!.names.includes('localhost/strata-external:tagged'));
+  });
+});
