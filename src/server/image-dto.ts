@@ -1,108 +1,80 @@
 /*
- * Store snapshot → protocol DTOs (src/shared/model.ts). Pure over a StoreSnapshot plus a config
- * reader, so the whole mapping is unit-tested on synthesised stores. Never writes, never throws for
- * one bad image: an image whose config cannot be read is still listed, with what the store knows.
+ * Store library results → protocol DTOs (src/shared/model.ts), plus the layer-only relations the
+ * tree needs (who shares a layer, what is built on an image, what a removal deletes). Pure over a
+ * StoreSnapshot, so the mapping is unit-tested on synthesised stores. Never writes.
  */
 import type { ImageEntry, LayerEntry, StoreSnapshot } from '../store/snapshot';
+import type { ImageSummary as LibImageSummary } from '../store/images-list';
 import type { ContainerSummary, ImageDetails, ImageRef, ImageSummary, LayerSummary, RemovalPlan } from '../shared/model';
 
-/** The parts of an OCI/Docker image config the tree shows. */
-export interface ImageConfigFacts {
-  labels: Record<string, string>;
-}
-
-export type ConfigReader = (image: ImageEntry) => ImageConfigFacts | undefined;
-
-/** Parses the labels out of a config blob; undefined when it is not a JSON object. */
-export function configFacts(raw: Buffer | string): ImageConfigFacts | undefined {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  if (typeof doc !== 'object' || doc === null) return undefined;
-  const config = (doc as { config?: { Labels?: unknown } }).config;
-  const labels: Record<string, string> = {};
-  if (config && typeof config.Labels === 'object' && config.Labels !== null) {
-    for (const [k, v] of Object.entries(config.Labels as Record<string, unknown>)) {
-      if (typeof v === 'string') labels[k] = v;
-    }
-  }
-  return { labels };
+/** The library's `podman images` summary as the protocol DTO. */
+export function toImageSummary(s: LibImageSummary): ImageSummary {
+  return {
+    id: s.id,
+    names: [...s.names],
+    digest: s.digest,
+    size: s.size,
+    created: s.createdTime ?? '',
+    topLayer: s.topLayer ?? '',
+    parentId: s.parentId,
+    dangling: s.dangling,
+    intermediate: s.intermediate,
+    readOnly: s.readOnly,
+    containers: s.containers,
+    labels: { ...(s.labels ?? {}) },
+    problems: [...s.problems],
+  };
 }
 
 /**
- * Relations between images by layer: the images whose layer chain passes through another image's
- * top layer (below their own top) are built on it. Computed once per snapshot.
+ * Which images use each layer, and which images sit on top of an image's top layer
+ * (`podman image tree --whatrequires`). By layers only; computed once per snapshot.
  */
-export class ImageRelations {
-  /** image ID → images built on it (direct descendants: no other image's top layer in between). */
-  private readonly childrenOf = new Map<string, ImageEntry[]>();
-  /** layer ID → images whose chain contains it (shared-by). */
+export class LayerIndex {
+  /** layer ID → images whose chain contains it, in store order. */
   readonly imagesUsingLayer = new Map<string, ImageEntry[]>();
-  /** image ID → nearest ancestor image by layers. */
-  readonly parentOf = new Map<string, ImageEntry>();
 
   constructor(readonly snapshot: StoreSnapshot) {
     for (const img of snapshot.images) {
-      const chain = snapshot.layerChain(img);
-      for (const layer of chain) {
+      for (const layer of snapshot.layerChain(img)) {
         let list = this.imagesUsingLayer.get(layer.record.id);
         if (!list) this.imagesUsingLayer.set(layer.record.id, (list = []));
         list.push(img);
       }
-      // The nearest layer below the top that is some other image's top layer names the parent.
-      for (const layer of chain.slice(1)) {
-        const owners = snapshot.imagesByTopLayer.get(layer.record.id)?.filter((o) => o.record.id !== img.record.id);
-        if (owners && owners.length > 0) {
-          const parent = owners[0]!;
-          this.parentOf.set(img.record.id, parent);
-          for (const o of owners) {
-            let kids = this.childrenOf.get(o.record.id);
-            if (!kids) this.childrenOf.set(o.record.id, (kids = []));
-            kids.push(img);
-          }
-          break;
-        }
-      }
     }
   }
 
-  children(image: ImageEntry): ImageEntry[] {
-    return this.childrenOf.get(image.record.id) ?? [];
+  /** Images whose top layer descends from `image`'s top layer (not sharing it), nearest first. */
+  builtOn(image: ImageEntry): ImageEntry[] {
+    const top = image.record.layer;
+    if (!top) return [];
+    const out: ImageEntry[] = [];
+    const queue = [...(this.snapshot.childrenOf.get(top) ?? [])];
+    const seen = new Set<string>();
+    while (queue.length > 0) {
+      const layer = queue.shift()!;
+      if (seen.has(layer.record.id)) continue;
+      seen.add(layer.record.id);
+      for (const img of this.snapshot.imagesByTopLayer.get(layer.record.id) ?? []) if (img.record.layer === layer.record.id) out.push(img);
+      queue.push(...(this.snapshot.childrenOf.get(layer.record.id) ?? []));
+    }
+    return out;
   }
+}
+
+const indexBySnapshot = new WeakMap<StoreSnapshot, LayerIndex>();
+
+export function layerIndexOf(snapshot: StoreSnapshot): LayerIndex {
+  let idx = indexBySnapshot.get(snapshot);
+  if (!idx) indexBySnapshot.set(snapshot, (idx = new LayerIndex(snapshot)));
+  return idx;
 }
 
 export function imageRef(image: ImageEntry): ImageRef {
   return { id: image.record.id, names: [...(image.record.names ?? [])] };
 }
 
-export function summarizeImage(snapshot: StoreSnapshot, relations: ImageRelations, image: ImageEntry, facts: ImageConfigFacts | undefined): ImageSummary {
-  const names = image.record.names ?? [];
-  const hasChildren = relations.children(image).length > 0;
-  return {
-    id: image.record.id,
-    names: [...names],
-    digest: image.record.digest ?? '',
-    size: snapshot.imageSize(image) ?? -1,
-    created: image.record.created ?? '',
-    topLayer: image.record.layer ?? '',
-    parentId: relations.parentOf.get(image.record.id)?.record.id ?? '',
-    dangling: names.length === 0 && !hasChildren,
-    intermediate: names.length === 0 && hasChildren,
-    readOnly: image.readOnly,
-    containers: snapshot.containersByImage.get(image.record.id)?.length ?? 0,
-    labels: facts?.labels ?? {},
-  };
-}
-
-export function summarizeImages(snapshot: StoreSnapshot, readConfig: ConfigReader): ImageSummary[] {
-  const relations = new ImageRelations(snapshot);
-  return snapshot.images.map((img) => summarizeImage(snapshot, relations, img, readConfig(img)));
-}
-
-function layerSummary(layer: LayerEntry, self: ImageEntry, snapshot: StoreSnapshot, relations: ImageRelations): LayerSummary {
+function layerSummary(layer: LayerEntry, self: ImageEntry, snapshot: StoreSnapshot, index: LayerIndex): LayerSummary {
   const id = layer.record.id;
   return {
     id,
@@ -110,22 +82,23 @@ function layerSummary(layer: LayerEntry, self: ImageEntry, snapshot: StoreSnapsh
     created: layer.record.created ?? '',
     diffDigest: layer.record['diff-digest'] ?? '',
     compressedDigest: layer.record['compressed-diff-digest'] ?? '',
-    sharedBy: (relations.imagesUsingLayer.get(id) ?? []).filter((i) => i.record.id !== self.record.id).map(imageRef),
+    sharedBy: (index.imagesUsingLayer.get(id) ?? []).filter((i) => i.record.id !== self.record.id).map(imageRef),
     topOf: (snapshot.imagesByTopLayer.get(id) ?? []).map(imageRef),
   };
 }
 
-export function imageDetails(snapshot: StoreSnapshot, image: ImageEntry, facts: ImageConfigFacts | undefined): ImageDetails {
-  const relations = new ImageRelations(snapshot);
+/** What the tree shows under an image, from the library's summary and the layer records. */
+export function imageDetails(snapshot: StoreSnapshot, image: ImageEntry, summary: ImageSummary): ImageDetails {
+  const index = layerIndexOf(snapshot);
   const containers: ContainerSummary[] = (snapshot.containersByImage.get(image.record.id) ?? []).map((c) => ({
     id: c.id,
     names: [...(c.names ?? [])],
     created: c.created ?? '',
   }));
   return {
-    image: summarizeImage(snapshot, relations, image, facts),
-    layers: snapshot.layerChain(image).map((l) => layerSummary(l, image, snapshot, relations)),
-    children: relations.children(image).map(imageRef),
+    image: summary,
+    layers: snapshot.layerChain(image).map((l) => layerSummary(l, image, snapshot, index)),
+    children: index.builtOn(image).map(imageRef),
     containers,
   };
 }

@@ -10,6 +10,8 @@ import {
   Configure,
   DidChange,
   ImageDetailsRequest,
+  ImageHistory,
+  InspectImage,
   ListImages,
   ListStores,
   PlanRemoval,
@@ -78,6 +80,8 @@ connection.onRequest(
 );
 connection.onRequest(ListImages.type, guard((p, t) => handlers.listImages(p, t)));
 connection.onRequest(ImageDetailsRequest.type, guard((p, t) => handlers.imageDetails(p, t)));
+connection.onRequest(InspectImage.type, guard((p, t) => handlers.inspectImage(p, t)));
+connection.onRequest(ImageHistory.type, guard((p, t) => handlers.imageHistory(p, t)));
 connection.onRequest(PlanRemoval.type, guard((p, t) => handlers.planRemoval(p, t)));
 
 connection.onShutdown(() => watcher?.dispose());

@@ -7,9 +7,12 @@ import type { CancellationToken } from 'vscode-languageserver/node';
 import { StoreError } from '../store/errors';
 import type { ImageEntry, StoreSnapshot } from '../store/snapshot';
 import type { Store } from '../store/store';
-import type { ImageDetails, RemovalPlan, StoreCapability, StoreInfo } from '../shared/model';
+import type { HistoryEntry, ImageDetails, RemovalPlan, StoreCapability, StoreInfo } from '../shared/model';
 import type { ImageParams, ListImagesParams, ListImagesResult, RemoveParams } from '../shared/protocol';
-import { configFacts, imageDetails, planRemoval, summarizeImages, type ImageConfigFacts } from './image-dto';
+import { imageHistory } from '../store/history';
+import { summarizeImage } from '../store/images-list';
+import { inspectImage } from '../store/inspect';
+import { imageDetails, planRemoval, toImageSummary } from './image-dto';
 import type { StoreRegistry } from './store-registry';
 
 /** An AbortSignal that fires when the client cancels the request. */
@@ -39,12 +42,34 @@ export class StoreHandlers {
   async listImages(p: ListImagesParams, token?: CancellationToken): Promise<ListImagesResult> {
     const { entry, store } = this.registry.get(p.storeId);
     const snap = await store.snapshot({ signal: signalOf(token) });
-    return { store: entry.info, images: summarizeImages(snap, (img) => readFacts(store, img)) };
+    const images = snap.images.map((img) => {
+      throwIfCancelled(token);
+      return toImageSummary(summarizeImage(store, snap, img));
+    });
+    return { store: entry.info, images };
   }
 
   async imageDetails(p: ImageParams, token?: CancellationToken): Promise<ImageDetails> {
     const { store, snap, image } = await this.image(p, token);
-    return imageDetails(snap, image, readFacts(store, image));
+    return imageDetails(snap, image, toImageSummary(summarizeImage(store, snap, image)));
+  }
+
+  /** podman's `image inspect` object (field order kept: the panel shows it as podman prints it). */
+  async inspectImage(p: ImageParams, token?: CancellationToken): Promise<Record<string, unknown>> {
+    const { store, snap, image } = await this.image(p, token);
+    return inspectImage(store, snap, image).data as Record<string, unknown>;
+  }
+
+  async imageHistory(p: ImageParams, token?: CancellationToken): Promise<HistoryEntry[]> {
+    const { store, snap, image } = await this.image(p, token);
+    return imageHistory(store, snap, image).map((r) => ({
+      id: r.id,
+      created: r.created ?? '',
+      createdBy: r.createdBy,
+      size: r.size,
+      comment: r.comment,
+      emptyLayer: r.emptyLayer,
+    }));
   }
 
   async planRemoval(p: RemoveParams, token?: CancellationToken): Promise<RemovalPlan> {
@@ -65,16 +90,4 @@ export function findImage(snap: StoreSnapshot, id: string): ImageEntry {
   const image = snap.imageById.get(id.startsWith('sha256:') ? id.slice(7) : id);
   if (!image) throw new StoreError('ImageNotKnown', `Image ${id.slice(0, 12)} is no longer in the store`, { imageId: id });
   return image;
-}
-
-/** The labels of an image's config; undefined when the config is missing or unreadable. */
-function readFacts(store: Store, image: ImageEntry): ImageConfigFacts | undefined {
-  const key = `sha256:${image.record.id}`;
-  if (!(image.record['big-data-names'] ?? []).includes(key)) return undefined;
-  try {
-    // Config blobs are content-addressed and never rewritten in place: no lock needed.
-    return configFacts(store.readImageBigDataUnlocked(image, key));
-  } catch {
-    return undefined;
-  }
 }

@@ -58,6 +58,8 @@ export interface ImageSummary {
   containers: number;
   /** Config labels (attacker-controlled strings: render as text only). */
   labels: Record<string, string>;
+  /** What is wrong with this image's records, in plain words; empty when healthy. */
+  problems: string[];
 }
 
 /** One layer of an image's hierarchy (top layer first). */

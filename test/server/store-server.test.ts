@@ -10,6 +10,8 @@ import { nextNotification, startServer, type ServerHandle } from '../helpers/ser
 import {
   DidChange,
   ImageDetailsRequest,
+  ImageHistory,
+  InspectImage,
   ListImages,
   ListStores,
   PlanRemoval,
@@ -85,6 +87,25 @@ describe('store server', opts, () => {
     const baseDetails = await server.conn.sendRequest(ImageDetailsRequest.type, { storeId, imageId: fx.base });
     assert.deepEqual(baseDetails.containers.map((c) => c.id), [fx.container]);
     assert.deepEqual(baseDetails.containers[0]!.names, ['strata-user']);
+  });
+
+  test('inspect is the object podman image inspect prints', async () => {
+    const ours = await server.conn.sendRequest(InspectImage.type, { storeId, imageId: fx.app });
+    const theirs = (JSON.parse(podman(fx.store, ['image', 'inspect', fx.app])) as unknown[])[0];
+    assert.deepEqual(ours, theirs);
+    assert.deepEqual(Object.keys(ours), Object.keys(theirs as object));
+  });
+
+  test('history rows match podman history', async () => {
+    const ours = await server.conn.sendRequest(ImageHistory.type, { storeId, imageId: fx.child });
+    const theirs = JSON.parse(podman(fx.store, ['history', '--format', 'json', fx.child])) as { id: string; size: number; CreatedBy?: string; comment?: string }[];
+    assert.equal(ours.length, theirs.length);
+    ours.forEach((row, i) => {
+      assert.equal(row.id, theirs[i]!.id);
+      assert.equal(row.size, theirs[i]!.size);
+      assert.equal(row.createdBy, theirs[i]!.CreatedBy ?? '');
+      assert.equal(row.comment, theirs[i]!.comment ?? '');
+    });
   });
 
   test('removal plan names what goes, what is kept and the bytes freed', async () => {
