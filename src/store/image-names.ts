@@ -5,7 +5,8 @@
  */
 import type { ImageRecord } from './records';
 import { compareBytes } from './go-format';
-import { splitStoredName } from './stored-name';
+import { parseReference, parseNormalizedNamed, trimNamed } from './reference';
+import { isStoreError } from './errors';
 
 const MANIFEST_KEY_PREFIX = 'manifest';
 
@@ -28,19 +29,19 @@ export function effectiveDigest(record: ImageRecord): string {
   return record.digest || digestsOf(record)[0] || '';
 }
 
-/** libimage RepoTags: names that are tagged references, in storage order. */
-export function repoTagsOf(names: readonly string[]): string[] {
-  return names.filter((n) => splitStoredName(n).tag !== undefined);
+/** reference.Parse of a stored name, or undefined when the record holds something invalid. */
+function parseStored(name: string): ReturnType<typeof parseReference> | undefined {
+  try {
+    return parseReference(name);
+  } catch (e) {
+    if (isStoreError(e)) return undefined;
+    throw e;
+  }
 }
 
-/** Docker's normalization of a stored repository (short names gain docker.io/library/). */
-function normalizedRepository(repository: string): string {
-  const slash = repository.indexOf('/');
-  const first = slash < 0 ? '' : repository.slice(0, slash);
-  if (first && (first.includes('.') || first.includes(':') || first === 'localhost')) {
-    return first === 'index.docker.io' ? 'docker.io' + repository.slice(slash) : repository;
-  }
-  return slash < 0 ? `docker.io/library/${repository}` : `docker.io/${repository}`;
+/** libimage RepoTags: names that are tagged references, in storage order. */
+export function repoTagsOf(names: readonly string[]): string[] {
+  return names.filter((n) => parseStored(n)?.tag !== undefined).map((n) => parseStored(n)!.toString());
 }
 
 /** libimage RepoDigests. */
@@ -48,7 +49,13 @@ export function repoDigestsOf(record: ImageRecord): string[] {
   const digests = [...digestsOf(record), effectiveDigest(record)].filter(Boolean);
   const seen = new Set<string>();
   for (const name of record.names ?? []) {
-    const repo = normalizedRepository(splitStoredName(name).repository);
+    let repo: string;
+    try {
+      repo = trimNamed(parseNormalizedNamed(name)).toString();
+    } catch (e) {
+      if (isStoreError(e)) continue;
+      throw e;
+    }
     for (const d of digests) seen.add(`${repo}@${d}`);
   }
   return [...seen].sort(compareBytes);
@@ -56,6 +63,7 @@ export function repoDigestsOf(record: ImageRecord): string[] {
 
 /** podman images' tokenRepoTag: repository and tag ("<none>" when the name has no tag). */
 export function rowNameOf(name: string): { repository: string; tag: string } {
-  const { repository, tag } = splitStoredName(name);
-  return { repository: repository || '<none>', tag: tag || '<none>' };
+  const ref = parseStored(name);
+  if (!ref) return { repository: '<none>', tag: '<none>' };
+  return { repository: ref.name || '<none>', tag: ref.tag || '<none>' };
 }

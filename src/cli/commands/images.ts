@@ -4,7 +4,7 @@
 import type { Command } from '../args';
 import { openStore, UsageError } from '../args';
 import { listImages, imageRows, formatImagesJson, formatImagesTable } from '../../store/images-list';
-import { selectByReference } from '../filters';
+import { filterImagesByReference } from '../../store/reference-filter';
 
 export const imagesCommand: Command = {
   name: 'images',
@@ -27,7 +27,10 @@ export const imagesCommand: Command = {
     const store = openStore(global);
     const snapshot = await store.snapshot();
     let summaries = listImages(store, snapshot, { all: Boolean(flags.all) });
-    if (positional[0] !== undefined) summaries = selectByReference(summaries, positional[0]);
+    if (positional[0] !== undefined) {
+      const selected = new Set(filterImagesByReference(snapshot, positional[0]).map((i) => i.record.id));
+      summaries = summaries.filter((s) => selected.has(s.id));
+    }
     const rows = imageRows(summaries);
     if (format === 'json') {
       out(formatImagesJson(rows));
