@@ -10,6 +10,8 @@ export interface GlobalOptions {
   root?: string;
   runroot?: string;
   storageDriver?: string;
+  /** Bound on lock waits in milliseconds (--lock-timeout); StoreBusy after it. */
+  lockTimeoutMs?: number;
 }
 
 export interface FlagSpec {
@@ -41,6 +43,7 @@ const GLOBAL_FLAGS: FlagSpec[] = [
   { name: 'root', value: true },
   { name: 'runroot', value: true },
   { name: 'storage-driver', value: true },
+  { name: 'lock-timeout', value: true },
   { name: 'help', short: 'h' },
 ];
 
@@ -95,6 +98,7 @@ export function parseArgs(
     root: gflags.root as string | undefined,
     runroot: gflags.runroot as string | undefined,
     storageDriver: gflags['storage-driver'] as string | undefined,
+    lockTimeoutMs: parseDuration(gflags['lock-timeout'] as string | undefined),
   };
   const name = argv[i];
   if (name === undefined) return { global, help: Boolean(gflags.help), args: { flags: {}, positional: [] } };
@@ -123,7 +127,15 @@ export function parseArgs(
   return { global, help: false, command, args: { flags, positional } };
 }
 
+/** "500ms", "2s", "1m" or plain milliseconds. */
+function parseDuration(s: string | undefined): number | undefined {
+  if (s === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(s.trim());
+  if (!m) throw new UsageError(`--lock-timeout: "${s}" is not a duration (e.g. 500ms, 2s)`);
+  return Math.round(Number(m[1]) * (m[2] === 's' ? 1000 : m[2] === 'm' ? 60_000 : 1));
+}
+
 /** Opens the store the global flags name, as podman would. */
 export function openStore(global: GlobalOptions): Store {
-  return Store.open({ root: global.root, runRoot: global.runroot, driver: global.storageDriver });
+  return Store.open({ root: global.root, runRoot: global.runroot, driver: global.storageDriver, lockTimeoutMs: global.lockTimeoutMs });
 }

@@ -50,3 +50,5 @@ export {
 } from './registries';
 export { lookupImage, lookupImages, lookupCandidates, resolveLocally, type LookupOptions, type LookupResult } from './lookup';
 export { filterImagesByReference, matchesReferenceFilter, referenceFilterCandidates, pathMatch } from './reference-filter';
+export { tagImage, untagImage, removeImages, removeExitCode, resolveEventsConfig } from './write';
+export type { NameChangeOptions, NameChangeResult, RemoveOptions, RemoveReport, RemovedImage, EventsConfig } from './write';

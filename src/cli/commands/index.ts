@@ -6,10 +6,15 @@ import { imagesCommand } from './images';
 import { inspectCommand } from './inspect';
 import { historyCommand } from './history';
 import { treeCommand } from './tree';
+import { tagCommand, untagCommand } from './tag';
+import { rmiCommand } from './rmi';
 
 export const COMMANDS: Command[] = [
   imagesCommand,
   inspectCommand,
   historyCommand,
   treeCommand,
+  tagCommand,
+  untagCommand,
+  rmiCommand,
 ];

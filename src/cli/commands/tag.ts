@@ -1,0 +1,29 @@
+/*
+ * `strata tag IMAGE TARGET_NAME [TARGET_NAME...]` and `strata untag IMAGE [NAME...]`: podman's
+ * arguments and (silent) output; names are changed in the store itself under its locks.
+ */
+import type { Command } from '../args';
+import { openStore, UsageError } from '../args';
+import { tagImage, untagImage } from '../../store/write';
+
+export const tagCommand: Command = {
+  name: 'tag',
+  usage: 'tag IMAGE TARGET_NAME [TARGET_NAME...]   add names to an image like `podman tag`',
+  flags: [],
+  async run(global, args) {
+    const [image, ...names] = args.positional;
+    if (image === undefined || names.length === 0) throw new UsageError('tag requires at least 2 arguments: IMAGE TARGET_NAME...');
+    await tagImage(openStore(global), image, names);
+  },
+};
+
+export const untagCommand: Command = {
+  name: 'untag',
+  usage: 'untag IMAGE [IMAGE_NAME...]              remove names (all when none given) like `podman untag`',
+  flags: [],
+  async run(global, args) {
+    const [image, ...names] = args.positional;
+    if (image === undefined) throw new UsageError('untag requires at least 1 argument: IMAGE [IMAGE_NAME...]');
+    await untagImage(openStore(global), image, names);
+  },
+};
