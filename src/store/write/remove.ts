@@ -17,7 +17,7 @@ import type { ImageEntry, StoreSnapshot } from '../snapshot';
 import type { Store } from '../store';
 import { resolveEventsConfig, type EventsConfig } from './events-config';
 import { writeEvents, goTimeNow, type ImageEvent } from './events';
-import { Lineage } from './lineage';
+import { ImageRelations } from '../image-relations';
 import { updateImageNames } from './names';
 import { lookupForWrite, normalizeForWrite } from './resolve';
 import { DeletionStage, recoverStaleStages } from './staging';
@@ -134,10 +134,11 @@ function removeRecursive(s: Session, id: string, referencedBy: string): void {
   if (users.length > 0) throw inUseError(id, users);
   assertNotMounted(s.tx, id, planLayerRemoval(s.tx, id));
 
-  const lineage = new Lineage(s.tx.snapshot());
-  const current = entryOf(s.tx.snapshot(), id)!;
-  const hasChildren = lineage.firstChild(current) !== undefined;
-  const parentId = lineage.parent(current)?.record.id;
+  const snapNow = s.tx.snapshot();
+  const relations = new ImageRelations(snapNow, s.tx.store.details);
+  const current = entryOf(snapNow, id)!;
+  const hasChildren = relations.hasChildren(current);
+  const parentId = relations.parent(current)?.record.id;
 
   const namesNow = [...(record.names ?? [])];
   const deleted = deleteImage(s.tx, s.stage, id);
@@ -150,7 +151,7 @@ function removeRecursive(s: Session, id: string, referencedBy: string): void {
   if (!s.opts.noPrune && parentId) {
     const after = s.tx.snapshot();
     const parent = entryOf(after, parentId);
-    if (parent && !parent.readOnly && new Lineage(after).isDangling(parent)) {
+    if (parent && !parent.readOnly && new ImageRelations(after, s.tx.store.details).isDangling(parent)) {
       try {
         removeRecursive(s, parentId, '');
       } catch (e) {
