@@ -19,7 +19,9 @@ import { resolveEventsConfig, type EventsConfig } from './events-config';
 import { writeEvents, goTimeNow, type ImageEvent } from './events';
 import { ImageRelations } from '../image-relations';
 import { updateImageNames } from './names';
-import { lookupForWrite, normalizeForWrite } from './resolve';
+import { lookupImage } from '../lookup';
+import { normalizeName } from '../reference';
+import { loadRegistriesConfig, type RegistriesConfig } from '../registries';
 import { DeletionStage, recoverStaleStages } from './staging';
 import { writeTransaction, type WriteOptions, type WriteTransaction } from './transaction';
 import { assertNotMounted, containersUsing, deleteImage, inUseError, planLayerRemoval, recoverIncompleteLayers } from './delete-image';
@@ -32,6 +34,8 @@ export interface RemoveOptions extends WriteOptions {
   /** podman rmi --no-prune: keep dangling parents. */
   noPrune?: boolean;
   events?: EventsConfig | false;
+  /** Short-name configuration for lookups; default: the machine's registries.conf. */
+  registries?: RegistriesConfig;
 }
 
 /** One image's outcome, as libimage's RemoveImageReport. */
@@ -115,7 +119,7 @@ function removeRecursive(s: Session, id: string, referencedBy: string): void {
       );
     }
     if (!byId && !byDigest) {
-      const name = normalizeForWrite(referencedBy).name;
+      const name = normalizeName(referencedBy).toString();
       if (!names.includes(name)) throw new StoreError('ImageNotKnown', `${name}: tag not known`, { name, imageId: id });
       updateImageNames(s.tx.images, record, names.filter((n) => n !== name), 'set');
       s.tx.saveImages();
@@ -169,6 +173,7 @@ export async function removeImages(store: Store, inputs: readonly string[], opts
   if (inputs.length === 0) throw new StoreError('InvalidArgument', 'image name or ID must be specified');
   store.assertContentDriver('Removing images');
   const events = opts.events ?? resolveEventsConfig();
+  const registries = opts.registries ?? loadRegistriesConfig();
   const stageRoot = path.join(store.primary.layersDir, 'tmp');
   const errors: StoreError[] = [];
   let stage: DeletionStage | undefined;
@@ -185,7 +190,7 @@ export async function removeImages(store: Store, inputs: readonly string[], opts
       const refs = new Map<string, string[]>();
       for (const input of inputs) {
         try {
-          const { image, resolvedName } = lookupForWrite(tx.snapshot(), input);
+          const { image, resolvedName } = lookupImage(tx.snapshot(), input, { registries });
           if (!refs.has(image.record.id)) {
             toDelete.push(image.record.id);
             refs.set(image.record.id, []);

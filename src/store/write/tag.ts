@@ -11,12 +11,16 @@ import type { Store } from '../store';
 import { resolveEventsConfig, type EventsConfig } from './events-config';
 import { writeEvents, goTimeNow, type ImageEvent } from './events';
 import { updateImageNames } from './names';
-import { lookupForWrite, normalizeForWrite } from './resolve';
+import { lookupImage } from '../lookup';
+import { normalizeName } from '../reference';
+import { loadRegistriesConfig, type RegistriesConfig } from '../registries';
 import { writeTransaction, type WriteOptions, type WriteTransaction } from './transaction';
 
 export interface NameChangeOptions extends WriteOptions {
   /** Where to record events; default: podman's configuration. `false` records none. */
   events?: EventsConfig | false;
+  /** Short-name configuration for lookups; default: the machine's registries.conf. */
+  registries?: RegistriesConfig;
 }
 
 export interface NameChangeResult {
@@ -31,8 +35,8 @@ export interface NameChangeResult {
 /** c/storage 1.43 updateNames takes layers.lock, then images.lock, both exclusive. */
 const NAME_SCOPE = { layers: true, containers: false };
 
-function targetRecord(tx: WriteTransaction, input: string): ImageRecord {
-  const { image } = lookupForWrite(tx.snapshot(), input);
+function targetRecord(tx: WriteTransaction, input: string, registries: RegistriesConfig): ImageRecord {
+  const { image } = lookupImage(tx.snapshot(), input, { registries });
   if (image.readOnly) {
     throw new StoreError(
       'ReadOnlyStore',
@@ -56,17 +60,19 @@ export async function tagImage(store: Store, input: string, names: readonly stri
   if (names.length === 0) throw new StoreError('InvalidArgument', 'No name to tag the image with');
   const normalized = names.map((n) => {
     refuseDigest(n, 'tag');
-    const ref = normalizeForWrite(n);
-    if (ref.digested) throw new StoreError('InvalidReference', `${n}: tag by digest not supported`, { name: n });
-    return ref.name;
+    const ref = normalizeName(n);
+    if (ref.digest !== undefined) throw new StoreError('InvalidReference', `${n}: tag by digest not supported`, { name: n });
+    return ref.toString();
   });
+  // Configuration is read before any lock is taken.
+  const registries = opts.registries ?? loadRegistriesConfig();
   const events = opts.events ?? resolveEventsConfig();
   const times: string[] = [];
   const result = await writeTransaction(
     store,
     NAME_SCOPE,
     (tx) => {
-      const target = targetRecord(tx, input);
+      const target = targetRecord(tx, input, registries);
       for (const n of normalized) {
         updateImageNames(tx.images, target, [...(target.names ?? []), n], 'set');
         times.push(goTimeNow());
@@ -87,15 +93,16 @@ export async function tagImage(store: Store, input: string, names: readonly stri
 export async function untagImage(store: Store, input: string, names: readonly string[] = [], opts: NameChangeOptions = {}): Promise<NameChangeResult> {
   const normalized = names.map((n) => {
     refuseDigest(n, 'untag');
-    return normalizeForWrite(n).name;
+    return normalizeName(n).toString();
   });
+  const registries = opts.registries ?? loadRegistriesConfig();
   const events = opts.events ?? resolveEventsConfig();
   const times: string[] = [];
   const result = await writeTransaction(
     store,
     NAME_SCOPE,
     (tx) => {
-      const target = targetRecord(tx, input);
+      const target = targetRecord(tx, input, registries);
       const toRemove = normalized.length > 0 ? normalized : [...(target.names ?? [])];
       // Check every name against the names it will have at that step before changing anything.
       const remaining = [...(target.names ?? [])];
