@@ -79,13 +79,26 @@ function healthcheck(h: Record<string, unknown> | undefined): GoJson | undefined
   };
 }
 
+/**
+ * c/storage overlay's dir(id): <graphroot>/overlay/<id>, or the first additional image store that
+ * has it. Lower entries ("l/<short>") and their link targets are found the same way, so a layer
+ * built on an additional store's layers names that store's diff directories.
+ */
+function overlayDir(store: Store, rel: string): string {
+  const primary = path.join(store.primary.root, 'overlay', rel);
+  if (fs.existsSync(primary)) return primary;
+  for (const t of store.additional) {
+    const p = path.join(t.root, 'overlay', rel);
+    if (fs.existsSync(p)) return p;
+  }
+  return primary;
+}
+
 /** GraphDriver.Data as the driver's Metadata reports it (overlay: Lower/Upper/Work dirs). */
 function driverData(store: Store, snapshot: StoreSnapshot, image: ImageEntry): GoJson {
   if (store.driver !== 'overlay') return null;
   const layerId = image.record.layer ?? '';
-  const layer = layerId ? snapshot.layerById.get(layerId) : undefined;
-  const home = path.join((layer?.tree ?? store.primary).root, 'overlay');
-  const dir = path.join(home, layerId);
+  const dir = overlayDir(store, layerId);
   const data: Record<string, string> = {
     WorkDir: path.join(dir, 'work'),
     MergedDir: path.join(dir, 'merged'),
@@ -100,11 +113,13 @@ function driverData(store: Store, snapshot: StoreSnapshot, image: ImageEntry): G
   if (lower) {
     const dirs: string[] = [];
     for (const entry of lower.split(':')) {
+      const link = overlayDir(store, entry);
       try {
-        const target = fs.readlinkSync(path.join(home, entry));
-        dirs.push(path.join(home, path.join('link', target)));
+        // The link reads "../<id>/diff"; joined under "link/" that is "<id>/diff".
+        dirs.push(overlayDir(store, path.join('link', fs.readlinkSync(link))));
       } catch {
-        dirs.push(path.join(home, entry));
+        // podman would recreate lost l/ links here (a write); we show the entry as recorded.
+        dirs.push(link);
       }
     }
     data.LowerDir = dirs.join(':');
