@@ -52,3 +52,5 @@ export { lookupImage, lookupImages, lookupCandidates, resolveLocally, type Looku
 export { filterImagesByReference, matchesReferenceFilter, referenceFilterCandidates, pathMatch } from './reference-filter';
 export { tagImage, untagImage, removeImages, removeExitCode, resolveEventsConfig } from './write';
 export type { NameChangeOptions, NameChangeResult, RemoveOptions, RemoveReport, RemovedImage, EventsConfig } from './write';
+export { saveImages, SAVE_FORMATS, type SaveFormat, type SaveOptions, type SaveProgress, type SaveResult, type SavedImage } from './save';
+export { layerTarStream, type LayerStreamOptions } from './layer-stream';

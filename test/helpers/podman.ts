@@ -51,6 +51,8 @@ export function tempStore(driver: Driver, prefix = 'strata-test-'): TempStore {
     remove: () => {
       // overlay stores may leave mounts behind if a test died; unmount before deleting.
       spawnSync('podman', ['--root', root, '--runroot', runroot, '--storage-driver', driver, 'unshare', 'true'], { stdio: 'ignore' });
+      // The overlay driver keeps its home bind-mounted (private propagation) after podman exits.
+      if (driver === 'overlay') spawnSync('umount', ['-R', path.join(root, 'overlay')], { stdio: 'ignore' });
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -8,6 +8,7 @@ import { historyCommand } from './history';
 import { treeCommand } from './tree';
 import { tagCommand, untagCommand } from './tag';
 import { rmiCommand } from './rmi';
+import { saveCommand } from './save';
 
 export const COMMANDS: Command[] = [
   imagesCommand,
@@ -17,4 +18,5 @@ export const COMMANDS: Command[] = [
   tagCommand,
   untagCommand,
   rmiCommand,
+  saveCommand,
 ];

@@ -1,0 +1,126 @@
+/*
+ * Writing save output: a file sink with backpressure (a few MiB in flight at most, so reading the
+ * next chunk overlaps the kernel write of the previous one), and helpers that create output next
+ * to its final path and move it into place only when everything succeeded, so an error or a
+ * cancel never leaves a partial archive behind.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { StoreError } from '../errors';
+
+const HIGH_WATER = 4 * 1024 * 1024;
+
+export function cancelledError(): StoreError {
+  return new StoreError('Cancelled', 'The save was cancelled');
+}
+
+export function outputError(e: unknown, file: string): StoreError {
+  if (e instanceof StoreError) return e;
+  const err = e as NodeJS.ErrnoException;
+  if (err?.code === 'EACCES' || err?.code === 'EPERM') {
+    return new StoreError('PermissionDenied', `No permission to write ${file}`, { path: file }, { cause: e });
+  }
+  if (err?.code === 'ENOSPC') return new StoreError('IoError', `No space left on the device while writing ${file}`, { path: file }, { cause: e });
+  if (err?.name === 'AbortError') return cancelledError();
+  return new StoreError('IoError', `Could not write ${file}: ${err?.message ?? String(e)}`, { path: file }, { cause: e });
+}
+
+/** Sequential writer over a file descriptor or path with awaitable backpressure. */
+export class FileSink {
+  private readonly ws: fs.WriteStream;
+  private failure: unknown;
+  /** Bytes accepted so far. */
+  written = 0;
+
+  constructor(
+    readonly file: string,
+    opts: { fd?: number; flags?: string; mode?: number } = {},
+  ) {
+    this.ws = fs.createWriteStream(file, { fd: opts.fd, flags: opts.flags ?? 'w', mode: opts.mode ?? 0o644, highWaterMark: HIGH_WATER });
+    this.ws.on('error', (e) => {
+      this.failure ??= e;
+    });
+  }
+
+  private check(): void {
+    if (this.failure) throw outputError(this.failure, this.file);
+  }
+
+  async write(buf: Buffer): Promise<void> {
+    this.check();
+    this.written += buf.length;
+    if (!this.ws.write(buf)) {
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          this.ws.off('drain', done);
+          this.ws.off('error', done);
+          this.ws.off('close', done);
+          resolve();
+        };
+        this.ws.on('drain', done);
+        this.ws.on('error', done);
+        this.ws.on('close', done);
+      });
+      this.check();
+    }
+  }
+
+  /** Copies a readable into the sink; returns the number of bytes copied. */
+  async pipeFrom(src: Readable, onBytes?: (n: number) => void, signal?: AbortSignal): Promise<number> {
+    let n = 0;
+    try {
+      for await (const chunk of src as AsyncIterable<Buffer>) {
+        if (signal?.aborted) throw cancelledError();
+        await this.write(chunk);
+        n += chunk.length;
+        onBytes?.(chunk.length);
+      }
+    } finally {
+      if (!src.destroyed) src.destroy();
+    }
+    return n;
+  }
+
+  /** Flushes and closes; with `sync`, fsyncs before closing (finished archives survive a crash). */
+  async close(sync = false): Promise<void> {
+    this.check();
+    await new Promise<void>((resolve, reject) => {
+      this.ws.end((err?: Error | null) => (err ? reject(err) : resolve()));
+    }).catch((e) => {
+      throw outputError(e, this.file);
+    });
+    if (sync) {
+      // WriteStream closed its fd; reopen read-only to fsync the data we wrote.
+      try {
+        const fd = fs.openSync(this.file, 'r');
+        try {
+          fs.fsyncSync(fd);
+        } finally {
+          fs.closeSync(fd);
+        }
+      } catch {
+        // Not a regular file (a pipe, /dev/stdout): nothing to sync.
+      }
+    }
+  }
+
+  destroy(): void {
+    this.ws.destroy();
+  }
+}
+
+/** A hidden sibling path for building `target` before moving it into place. */
+export function siblingTemp(target: string, tag: string): string {
+  const dir = path.dirname(path.resolve(target));
+  return path.join(dir, `.${path.basename(target)}.${tag}-${randomBytes(4).toString('hex')}`);
+}
+
+export function removeQuietly(p: string): void {
+  try {
+    fs.rmSync(p, { recursive: true, force: true });
+  } catch {
+    // best effort: the error being reported is the one that matters
+  }
+}

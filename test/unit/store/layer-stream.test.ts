@@ -1,0 +1,126 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import { createHash } from 'node:crypto';
+import { Store } from '../../../src/store/store';
+import { layerTarStream } from '../../../src/store/layer-stream';
+import { crc64 } from '../../../src/store/crc64';
+import { END_OF_ARCHIVE, goTarHeader, padding } from '../../../src/store/go-tar';
+import { isStoreError } from '../../../src/store/errors';
+
+interface Entry {
+  name: string;
+  data?: Buffer;
+  dir?: boolean;
+}
+
+/** A vfs store with one layer: its tar, tar-split and files, built the way c/storage lays them out. */
+function synthStore(entries: Entry[], opts: { files?: (root: string) => void; record?: Record<string, unknown> } = {}) {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-ls-'));
+  const id = 'a'.repeat(64);
+  const layerDir = path.join(root, 'vfs', 'dir', id);
+  const parts: Buffer[] = [];
+  const split: string[] = [];
+  let pos = 0;
+  let pendingPad: Buffer = Buffer.alloc(0);
+  for (const e of entries) {
+    const data = e.data ?? Buffer.alloc(0);
+    const header = goTarHeader({ name: e.name, typeflag: e.dir ? '5' : '0', mode: e.dir ? 0o755 : 0o644, size: data.length });
+    const seg = Buffer.concat([pendingPad, header]);
+    split.push(JSON.stringify({ type: 2, payload: seg.toString('base64'), position: pos++ }));
+    split.push(JSON.stringify({ type: 1, name: e.name, size: data.length || undefined, payload: data.length ? crc64(data).toString('base64') : null, position: pos++ }));
+    parts.push(seg, data);
+    pendingPad = padding(data.length);
+    const target = path.join(layerDir, e.name);
+    if (e.dir) fs.mkdirSync(target, { recursive: true });
+    else {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, data);
+    }
+  }
+  const tail = Buffer.concat([pendingPad, END_OF_ARCHIVE]);
+  split.push(JSON.stringify({ type: 2, payload: tail.toString('base64'), position: pos++ }));
+  parts.push(tail);
+  const tar = Buffer.concat(parts);
+  fs.mkdirSync(path.join(root, 'vfs-layers'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'vfs-layers', `${id}.tar-split.gz`), zlib.gzipSync(split.join('\n') + '\n'));
+  const record = { id, 'diff-digest': 'sha256:' + createHash('sha256').update(tar).digest('hex'), 'diff-size': tar.length, ...opts.record };
+  fs.writeFileSync(path.join(root, 'vfs-layers', 'layers.json'), JSON.stringify([record]));
+  opts.files?.(layerDir);
+  const store = Store.open({
+    config: { graphRoot: root, runRoot: path.join(root, 'run'), driver: 'vfs', driverOptions: [], additionalImageStores: [], transientStore: false, rootless: false },
+  });
+  return { root, store, tar, id, layerDir };
+}
+
+async function collect(s: ReturnType<typeof synthStore>): Promise<Buffer> {
+  const snap = await s.store.snapshot();
+  const layer = snap.layerById.get(s.id)!;
+  const chunks: Buffer[] = [];
+  for await (const c of layerTarStream(s.store, layer)) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+const ENTRIES: Entry[] = [
+  { name: 'etc', dir: true },
+  { name: 'etc/a.txt', data: Buffer.from('hello\n') },
+  { name: 'etc/big', data: Buffer.alloc(3 * 1024 * 1024 + 17, 0x5a) },
+  { name: 'etc/empty' },
+];
+
+test('rebuilds the layer tar byte for byte from tar-split and files', async () => {
+  const s = synthStore(ENTRIES);
+  assert.deepEqual(await collect(s), s.tar);
+});
+
+test('a file changed in place (same size) fails the CRC check with its name', async () => {
+  const s = synthStore(ENTRIES, { files: (d) => fs.writeFileSync(path.join(d, 'etc/a.txt'), 'HELLO\n') });
+  await assert.rejects(collect(s), (e) => isStoreError(e, 'DigestMismatch') && /etc\/a\.txt/.test((e as Error).message));
+});
+
+test('a file with another size fails before streaming it', async () => {
+  const s = synthStore(ENTRIES, { files: (d) => fs.appendFileSync(path.join(d, 'etc/big'), 'x') });
+  await assert.rejects(collect(s), (e) => isStoreError(e, 'DigestMismatch') && /etc\/big/.test((e as Error).message));
+});
+
+test('a wrong recorded digest or a missing digest is DigestMismatch', async () => {
+  await assert.rejects(collect(synthStore(ENTRIES, { record: { 'diff-digest': 'sha256:' + '0'.repeat(64) } })), (e) => isStoreError(e, 'DigestMismatch'));
+  await assert.rejects(collect(synthStore(ENTRIES, { record: { 'diff-digest': undefined } })), (e) => isStoreError(e, 'DigestMismatch'));
+});
+
+test('names escaping the layer directory are refused', async () => {
+  const s = synthStore([{ name: 'etc/../../x', data: Buffer.from('x') }].map((e) => ({ ...e })), {});
+  await assert.rejects(collect(s), (e) => isStoreError(e, 'InvalidArchive'));
+  const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-outside-'));
+  fs.writeFileSync(path.join(outside, 'secret'), 'secret');
+  const t = synthStore([{ name: 'lnk/secret', data: Buffer.from('secret') }], {
+    files: (d) => {
+      fs.rmSync(path.join(d, 'lnk'), { recursive: true });
+      fs.symlinkSync(outside, path.join(d, 'lnk'));
+    },
+  });
+  await assert.rejects(collect(t), (e) => isStoreError(e, 'InvalidArchive'));
+});
+
+test('a missing tar-split file is NotFound; an aborted signal cancels', async () => {
+  const s = synthStore(ENTRIES);
+  const snap = await s.store.snapshot();
+  const layer = snap.layerById.get(s.id)!;
+  const ac = new AbortController();
+  const stream = layerTarStream(s.store, layer, { signal: ac.signal });
+  let first = true;
+  await assert.rejects(
+    (async () => {
+      for await (const _ of stream) {
+        if (first) ac.abort();
+        first = false;
+      }
+    })(),
+    (e) => isStoreError(e, 'Cancelled'),
+  );
+  fs.rmSync(path.join(s.root, 'vfs-layers', `${s.id}.tar-split.gz`));
+  await assert.rejects(collect(s), (e) => isStoreError(e, 'NotFound'));
+});
