@@ -75,6 +75,7 @@ const DOCKER_ARCHIVE_CASES: { name: string; args: string[]; multi?: boolean }[] 
   { name: 'single', args: ['localhost/app:v1'] },
   { name: 'whiteouts-and-gzip-source', args: ['localhost/multi:v1'] },
   { name: 'extra-tags', args: ['localhost/app:v1', 'localhost/app:latest', 'quay.io/x/y:z'] },
+  { name: 'short-names-and-normalized-extra-tags', args: ['app:v1', 'app:latest', 'foo:bar', 'Foo', 'x', 'docker.io/foo'] },
   { name: 'multi-with-duplicate-layer', args: ['localhost/app:v1', 'localhost/base:v1', 'localhost/dup:1', 'localhost/multi:v1', 'localhost/app:latest', 'localhost/dock:1'], multi: true },
   { name: 'zero-layer', args: ['localhost/empty:1'] },
   { name: 'docker-schema2-source', args: ['localhost/dock:1'] },
@@ -86,6 +87,11 @@ test('docker-archive is byte-identical to podman save (vfs)', opts, async () => 
     { name: 'by-id', args: [vfs.ids['localhost/app:v1']!] },
     { name: 'by-id-prefix', args: [vfs.ids['localhost/app:v1']!.slice(0, 10)] },
     { name: 'by-sha256-id', args: [`sha256:${vfs.ids['localhost/dup:1']!}`] },
+    {
+      name: 'multi-dedup-by-name-then-id',
+      args: ['app:v1', 'base:v1', 'app:latest', 'dup:1', vfs.ids['localhost/app:v1']!.slice(0, 12), 'localhost/app:v1', 'multi:v1'],
+      multi: true,
+    },
   ];
   for (const c of cases) {
     const p = path.join(out, `${c.name}.podman.tar`);

@@ -19,14 +19,6 @@ export interface RepoTag {
   tag: string;
 }
 
-/** Splits a normalized "repo:tag" name; undefined for names without a tag (IDs, digests). */
-export function splitRepoTag(name: string): RepoTag | undefined {
-  if (name.includes('@')) return undefined;
-  const colon = name.lastIndexOf(':');
-  if (colon <= name.lastIndexOf('/')) return undefined;
-  return { name: name.slice(0, colon), tag: name.slice(colon + 1) };
-}
-
 interface ManifestItem {
   Config: string;
   RepoTags: string[];

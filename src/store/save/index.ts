@@ -11,12 +11,12 @@ import type { Store } from '../store';
 import type { ImageEntry } from '../snapshot';
 import { copyImage, type CopyContext } from './copy';
 import { openImageSource, type ImageSource } from './image-source';
-import { DockerArchiveWriter, splitRepoTag, type RepoTag } from './docker-archive';
+import { DockerArchiveWriter, type RepoTag } from './docker-archive';
 import { OciLayoutWriter } from './oci-layout';
 import { DockerDirWriter } from './docker-dir';
 import { tarDirectory } from './dir-tar';
 import { FileSink, cancelledError, outputError, removeQuietly, siblingTemp } from './sink';
-import { isIdReference, normalizeTag, resolveImage } from './names';
+import { extraTagOf, ociRefName, repoTagOf, resolveImages } from './names';
 
 export const SAVE_FORMATS = ['docker-archive', 'oci-archive', 'oci-dir', 'docker-dir'] as const;
 export type SaveFormat = (typeof SAVE_FORMATS)[number];
@@ -92,24 +92,21 @@ async function plan(store: Store, opts: SaveOptions, format: SaveFormat): Promis
   const snapshot = await store.snapshot({ signal: opts.signal, timeoutMs: opts.lockTimeoutMs });
   const images = opts.multiImage ? opts.names : [opts.names[0]!];
   if (format !== 'docker-archive') {
-    const { image, resolvedName } = resolveImage(snapshot, images[0]!);
-    const refName = image.record.id.startsWith(resolvedName) ? '' : resolvedName;
-    return [{ image, tags: [], refName }];
+    const { image, resolvedName } = resolveImages(snapshot, images)[0]!;
+    return [{ image, tags: [], refName: ociRefName(image.record.id, resolvedName) }];
   }
+  // Extra tags are checked before any lookup, as libimage does.
   const extra: RepoTag[] = [];
   if (!opts.multiImage) {
     for (const t of opts.names.slice(1)) {
-      const normalized = normalizeTag(t);
-      if (normalized === undefined) continue;
-      const rt = splitRepoTag(normalized);
-      if (!rt) throw invalid(`invalid additional tag "${t}": normalized to untagged "${normalized}"`);
-      extra.push(rt);
+      const rt = extraTagOf(t);
+      if (rt) extra.push(rt);
     }
   }
+  const resolved = resolveImages(snapshot, images);
   const planned = new Map<string, Planned>();
   const visited = new Set<string>();
-  for (const name of images) {
-    const { image, resolvedName } = resolveImage(snapshot, name);
+  for (const { image, resolvedName } of resolved) {
     if (visited.has(resolvedName)) continue;
     visited.add(resolvedName);
     let p = planned.get(image.record.id);
@@ -117,7 +114,7 @@ async function plan(store: Store, opts: SaveOptions, format: SaveFormat): Promis
       p = { image, tags: [...extra], refName: '' };
       planned.set(image.record.id, p);
     }
-    const tag = isIdReference(image, resolvedName) ? undefined : splitRepoTag(resolvedName);
+    const tag = repoTagOf(resolvedName);
     if (tag) p.tags.push(tag);
   }
   return [...planned.values()];
@@ -302,4 +299,3 @@ async function saveOciDir(
   }
 }
 
-export { resolveImage } from './names';

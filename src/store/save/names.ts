@@ -1,55 +1,50 @@
 /*
- * Name handling for save: which image an argument means and what name podman would record for it
- * (RepoTags in docker-archive, ref.name in OCI layouts). Resolution and normalisation belong to
- * the store's lookup/reference modules; this file only adapts them to save's needs.
+ * Name handling for save: which image each argument means (the store's lookupImage, like
+ * libimage's LookupImage) and which names podman records for it: RepoTags in a docker-archive
+ * (ParseNamed of the resolved name, plus NormalizeName'd extra tags) or the ref.name annotation
+ * of an OCI layout (the resolved name unless the image was given by ID).
  */
 import { StoreError } from '../errors';
-import type { ImageEntry, StoreSnapshot } from '../snapshot';
+import { lookupImages, type LookupResult } from '../lookup';
+import { normalizeName, parseNormalizedNamed } from '../reference';
+import type { StoreSnapshot } from '../snapshot';
+import type { RepoTag } from './docker-archive';
 
-export interface Resolved {
-  image: ImageEntry;
-  /** LookupImage's resolved name: the matching candidate name, or the input for ID lookups. */
-  resolvedName: string;
+export function resolveImages(snapshot: StoreSnapshot, inputs: readonly string[]): LookupResult[] {
+  return lookupImages(snapshot, inputs);
+}
+
+/** `reference.ParseNamed` + NamedTagged: the RepoTag a resolved name yields, if any. */
+export function repoTagOf(resolvedName: string): RepoTag | undefined {
+  if (!resolvedName) return undefined;
+  try {
+    const ref = parseNormalizedNamed(resolvedName);
+    // ParseNamed refuses names that are not already in canonical (normalized) form.
+    if (ref.toString() !== resolvedName || ref.tag === undefined) return undefined;
+    return { name: ref.name, tag: ref.tag };
+  } catch {
+    return undefined;
+  }
 }
 
 /**
- * Interim resolver until the store's lookupImage lands: full or `sha256:`-prefixed IDs, unique ID
- * prefixes and exact stored names.
+ * An extra tag for the first image (`podman save IMAGE TAG…`): NormalizeName'd; names that do not
+ * parse are dropped silently as podman does, a digested name is an error.
  */
-export function resolveImage(snapshot: StoreSnapshot, input: string): Resolved {
-  if (input.startsWith('sha256:')) {
-    const hex = input.slice(7);
-    if (!/^[0-9a-f]{64}$/.test(hex)) {
-      throw new StoreError('InvalidReference', `${input}: invalid format: no 64-byte hexadecimal value`, { input });
-    }
-    const image = snapshot.imageById.get(hex);
-    if (!image) throw new StoreError('ImageNotKnown', `${input}: image not known`, { input });
-    return { image, resolvedName: input };
+export function extraTagOf(tag: string): RepoTag | undefined {
+  let ref;
+  try {
+    ref = normalizeName(tag);
+  } catch {
+    return undefined;
   }
-  const byName = snapshot.images.find((i) => (i.record.names ?? []).includes(input));
-  if (byName) return { image: byName, resolvedName: input };
-  const byId = snapshot.imageById.get(input);
-  if (byId) return { image: byId, resolvedName: input };
-  if (/^[0-9a-f]+$/.test(input)) {
-    const matches = snapshot.images.filter((i) => i.record.id.startsWith(input));
-    if (matches.length === 1) return { image: matches[0]!, resolvedName: input };
+  if (ref.tag === undefined) {
+    throw new StoreError('InvalidArgument', `invalid additional tag "${tag}": normalized to untagged "${ref.toString()}"`, { tag });
   }
-  throw new StoreError('ImageNotKnown', `${input}: image not known`, { input });
+  return { name: ref.name, tag: ref.tag };
 }
 
-/**
- * Interim NormalizeName for extra tags: accepts only names that are already fully qualified
- * ("host/repo:tag"), returning undefined (silently dropped, like podman's parse failures) otherwise.
- */
-export function normalizeTag(tag: string): string | undefined {
-  const slash = tag.indexOf('/');
-  if (slash < 0) return undefined;
-  const colon = tag.lastIndexOf(':');
-  if (colon < tag.lastIndexOf('/')) return `${tag}:latest`;
-  return tag;
-}
-
-/** True when the resolved name is an ID reference (podman then writes no tag / no ref.name). */
-export function isIdReference(image: ImageEntry, resolvedName: string): boolean {
-  return image.record.id.startsWith(resolvedName) || resolvedName === `sha256:${image.record.id}`;
+/** The ref.name annotation of an OCI save: none when the image was named by (a prefix of) its ID. */
+export function ociRefName(imageId: string, resolvedName: string): string {
+  return imageId.startsWith(resolvedName) ? '' : resolvedName;
 }

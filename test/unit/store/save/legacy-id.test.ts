@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { legacyLayers, splitRepoTag } from '../../../../src/store/save/docker-archive';
+import { legacyLayers } from '../../../../src/store/save/docker-archive';
+import { extraTagOf, ociRefName, repoTagOf } from '../../../../src/store/save/names';
 
 // Golden values from `podman save` (podman 4.3.1) of the same configs and layers.
 const DOCK_CONFIG =
@@ -49,8 +50,18 @@ test('a config that is not a JSON object is a CorruptMetadata error', () => {
   assert.throws(() => legacyLayers(['sha256:' + '1'.repeat(64)], Buffer.from('[1,2]')), { code: 'CorruptMetadata' });
 });
 
-test('splitRepoTag splits at the tag colon, never at a registry port', () => {
-  assert.deepEqual(splitRepoTag('localhost:5000/app:v1'), { name: 'localhost:5000/app', tag: 'v1' });
-  assert.equal(splitRepoTag('localhost:5000/app'), undefined);
-  assert.equal(splitRepoTag('localhost/app@sha256:' + 'a'.repeat(64)), undefined);
+test('RepoTags come from canonical tagged resolved names only; extra tags are normalized or dropped', () => {
+  assert.deepEqual(repoTagOf('localhost:5000/app:v1'), { name: 'localhost:5000/app', tag: 'v1' });
+  assert.deepEqual(repoTagOf('docker.io/library/foo:latest'), { name: 'docker.io/library/foo', tag: 'latest' });
+  assert.equal(repoTagOf('c13df9476c57'), undefined);
+  assert.equal(repoTagOf('sha256:' + 'a'.repeat(64)), undefined);
+  assert.equal(repoTagOf('localhost/app'), undefined);
+  assert.equal(repoTagOf(''), undefined);
+  assert.deepEqual(extraTagOf('foo:bar'), { name: 'localhost/foo', tag: 'bar' });
+  assert.deepEqual(extraTagOf('x'), { name: 'localhost/x', tag: 'latest' });
+  assert.deepEqual(extraTagOf('docker.io/foo'), { name: 'docker.io/library/foo', tag: 'latest' });
+  assert.equal(extraTagOf('Foo'), undefined);
+  assert.throws(() => extraTagOf('x@sha256:' + 'b'.repeat(64)), /invalid additional tag .*normalized to untagged "localhost\/x@sha256:/);
+  assert.equal(ociRefName('abcdef' + '0'.repeat(58), 'abcd'), '');
+  assert.equal(ociRefName('abcdef' + '0'.repeat(58), 'localhost/app:v1'), 'localhost/app:v1');
 });
