@@ -26,7 +26,15 @@ const entries = [
     target: 'node20',
     external: ['vscode', 'koffi'],
   },
-  { entryPoints: ['src/webview-ui/inspect/main.ts'], outfile: 'dist/webview/inspect.js', platform: 'browser', format: 'iife', target: 'es2022' },
+  {
+    entryPoints: ['src/webview-ui/inspect/main.ts'],
+    outfile: 'dist/webview/inspect.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    // The few codicons the webview uses are bundled as SVG text: no font or image files ship.
+    loader: { '.svg': 'text' },
+  },
 ].filter((e) => existsSync(e.entryPoints[0]));
 
 const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, ...e })));
