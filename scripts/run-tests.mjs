@@ -1,12 +1,13 @@
 // Runs every test tier in order with node's test runner and exits non-zero if any failed.
 // Tiers: unit (pure, synthesised stores), podman (differential against the real podman),
-// server (protocol over the built server), integration (real VS Code via code-server).
+// server (protocol over the built server), webview (the webview bundle in Chromium under its CSP),
+// integration (real VS Code via code-server).
 // Pass tier names to run a subset: `node scripts/run-tests.mjs unit podman`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-const TIERS = ['unit', 'podman', 'server'];
+const TIERS = ['unit', 'podman', 'server', 'webview'];
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : [...TIERS, 'integration'];
 
 function testFiles(dir) {

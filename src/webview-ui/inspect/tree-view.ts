@@ -232,11 +232,10 @@ export class TreeView {
     appendMarked(key, node.keyText, this.search?.keyRanges.get(node.id));
     e.append(key, el('span', { className: 'colon', text: ': ' }));
     if (row.expandable || node.kind === 'object' || node.kind === 'array') {
-      const brackets = node.kind === 'array' ? ['[', ']'] : ['{', '}'];
-      e.append(
-        el('span', { className: 'punct', text: row.expanded || !node.children.length ? (brackets[0] as string) + (node.children.length ? '' : brackets[1]) : `${brackets[0]}…${brackets[1]}` }),
-        el('span', { className: 'summary', text: childSummary(node) }),
-      );
+      // Collapsed (or empty) containers show their brackets as a stand-in for the hidden content.
+      const [open, close] = node.kind === 'array' ? ['[', ']'] : ['{', '}'];
+      if (!row.expanded) e.append(el('span', { className: 'punct', text: node.children.length ? `${open}…${close}` : `${open}${close}` }));
+      e.append(el('span', { className: 'summary', text: childSummary(node) }));
     } else {
       const value = el('span', { className: `value ${node.kind}` });
       if (node.kind === 'string') value.append(el('span', { className: 'quote', text: '"' }));
