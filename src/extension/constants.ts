@@ -55,3 +55,8 @@ export const Settings = {
 export const StateKeys = {
   showIntermediate: 'strata.showIntermediate',
 } as const;
+
+/** Webview panel view types (package.json activates on `onWebviewPanel:<type>` to restore them after a reload). */
+export const WebviewTypes = {
+  inspect: 'strata.inspect',
+} as const;

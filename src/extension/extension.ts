@@ -13,6 +13,8 @@ import { groupBy, SERVER_SETTINGS, serverSettings } from './util/config';
 import { Log } from './util/log';
 import { ImageTreeModel } from './views/image-tree-model';
 import { ImageTreeProvider } from './views/image-tree-provider';
+import { registerInspectPanels } from './webview/inspect-panel';
+import { sentenceOf, storeCodeOf } from './client/errors';
 
 /** What activate returns: used by the integration tests and the benchmark, not a public API. */
 export interface StrataApi {
@@ -35,7 +37,21 @@ export function activate(context: vscode.ExtensionContext): StrataApi {
   context.subscriptions.push(model);
   const tree = new ImageTreeProvider(model);
   context.subscriptions.push(tree);
-  const services: Services = { context, log, client, model, tree };
+  const inspectPanels = registerInspectPanels({
+    extensionUri: context.extensionUri,
+    source: {
+      inspect: (ref) => client.inspectImage(ref.storeId, ref.imageId),
+      history: (ref) => client.imageHistory(ref.storeId, ref.imageId),
+    },
+    describeError: (e) => ({ message: sentenceOf(e), ...(storeCodeOf(e) ? { code: storeCodeOf(e) } : {}) }),
+    log,
+  });
+  context.subscriptions.push(
+    inspectPanels,
+    // Open panels follow the store like the tree does (the server debounces the change events).
+    client.onDidChangeStore((storeId) => void inspectPanels.refresh((ref) => ref.storeId === storeId)),
+  );
+  const services: Services = { context, log, client, model, tree, inspectPanels };
   context.subscriptions.push(registerCommands(services), new ServerStatus(client));
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {

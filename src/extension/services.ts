@@ -5,6 +5,7 @@
 import type * as vscode from 'vscode';
 import type { StoreClient } from './client/store-client';
 import type { Log } from './util/log';
+import type { InspectPanels } from './webview/inspect-panel';
 import type { ImageTreeModel } from './views/image-tree-model';
 import type { ImageTreeProvider } from './views/image-tree-provider';
 
@@ -14,6 +15,8 @@ export interface Services {
   readonly client: StoreClient;
   readonly model: ImageTreeModel;
   readonly tree: ImageTreeProvider;
+  /** The inspect/history webview panels. */
+  readonly inspectPanels: InspectPanels;
 }
 
 /** An image the user acted on: enough to address it on the server and to name it in messages. */

@@ -7,11 +7,12 @@
  * anything that is not a well-formed host message.
  */
 
-/** Identifies one image in one store. `store` is the key the extension uses for a store (its graph root). */
-export interface ImageRef {
-  readonly store: string;
-  /** The full 64-hex storage image ID. */
-  readonly image: string;
+import type { HistoryEntry } from './model';
+
+/** Identifies the image a panel shows: the store's id (StoreInfo.id) and the full 64-hex storage image ID. */
+export interface PanelImage {
+  readonly storeId: string;
+  readonly imageId: string;
 }
 
 /**
@@ -28,15 +29,8 @@ export interface InspectDto {
   readonly [key: string]: unknown;
 }
 
-/** One row of podman's `history --format json` array (§8.3), newest first. */
-export interface HistoryDto {
-  readonly id: string;
-  readonly created: string;
-  readonly CreatedBy?: string;
-  readonly size: number;
-  readonly comment?: string;
-  readonly Created?: string;
-}
+/** One history row as the store server sends it (podman history, newest first). */
+export type HistoryDto = Readonly<HistoryEntry>;
 
 /** The three views of the panel. */
 export const INSPECT_TABS = ['inspect', 'raw', 'history'] as const;
@@ -48,7 +42,7 @@ export type CopyKind = (typeof COPY_KINDS)[number];
 
 /** Largest text the host accepts to put on the clipboard from the webview (a whole inspect is far smaller). */
 export const MAX_COPY_CHARS = 16 * 1024 * 1024;
-/** Longest store key accepted in a ref restored from webview state (a path). */
+/** Longest store id accepted in a ref restored from webview state. */
 export const MAX_STORE_KEY_CHARS = 4096;
 
 // ---- webview → host ----------------------------------------------------------------------------
@@ -74,12 +68,12 @@ export type WebviewMessage = ReadyMessage | CopyMessage | RefreshMessage;
 /** Sent by the host when a fetch starts (after ready, on refresh, on a store change). */
 export interface LoadingMessage {
   readonly type: 'inspect/loading';
-  readonly ref: ImageRef;
+  readonly ref: PanelImage;
 }
 /** Sent by the host with the image's data, or the one-sentence reason it could not be read. */
 export type DidLoadMessage =
-  | { readonly type: 'inspect/didLoad'; readonly ref: ImageRef; readonly inspect: InspectDto; readonly history: readonly HistoryDto[] }
-  | { readonly type: 'inspect/didLoad'; readonly ref: ImageRef; readonly error: LoadError };
+  | { readonly type: 'inspect/didLoad'; readonly ref: PanelImage; readonly inspect: InspectDto; readonly history: readonly HistoryDto[] }
+  | { readonly type: 'inspect/didLoad'; readonly ref: PanelImage; readonly error: LoadError };
 /** Sent by the host when the panel is asked to show a tab (Inspect vs History command on an open panel). */
 export interface ShowTabMessage {
   readonly type: 'inspect/showTab';
@@ -111,7 +105,7 @@ export const STATE_VERSION = 1;
 export interface InspectViewState {
   readonly version: typeof STATE_VERSION;
   /** The image shown; the serializer reopens the panel on it. */
-  readonly ref: ImageRef;
+  readonly ref: PanelImage;
   /** The tab in front. */
   readonly tab: InspectTab;
   /** Paths (JSON pointers) of the expanded nodes of the inspect tree; null until the user changes any (defaults apply). */
@@ -140,14 +134,14 @@ function isOneOf<T extends string>(values: readonly T[], x: unknown): x is T {
 
 const IMAGE_ID = /^[0-9a-f]{64}$/;
 
-export function isImageRef(x: unknown): x is ImageRef {
+export function isPanelImage(x: unknown): x is PanelImage {
   return (
     isRecord(x) &&
-    typeof x.store === 'string' &&
-    x.store.length > 0 &&
-    x.store.length <= MAX_STORE_KEY_CHARS &&
-    typeof x.image === 'string' &&
-    IMAGE_ID.test(x.image)
+    typeof x.storeId === 'string' &&
+    x.storeId.length > 0 &&
+    x.storeId.length <= MAX_STORE_KEY_CHARS &&
+    typeof x.imageId === 'string' &&
+    IMAGE_ID.test(x.imageId)
   );
 }
 
@@ -182,9 +176,10 @@ export function isHistoryDto(x: unknown): x is HistoryDto {
     isRecord(x) &&
     typeof x.id === 'string' &&
     typeof x.created === 'string' &&
+    typeof x.createdBy === 'string' &&
     typeof x.size === 'number' &&
-    (x.CreatedBy === undefined || typeof x.CreatedBy === 'string') &&
-    (x.comment === undefined || typeof x.comment === 'string')
+    typeof x.comment === 'string' &&
+    typeof x.emptyLayer === 'boolean'
   );
 }
 
@@ -197,9 +192,9 @@ export function isHostMessage(x: unknown): x is HostMessage {
   if (!isRecord(x)) return false;
   switch (x.type) {
     case 'inspect/loading':
-      return isImageRef(x.ref);
+      return isPanelImage(x.ref);
     case 'inspect/didLoad':
-      if (!isImageRef(x.ref)) return false;
+      if (!isPanelImage(x.ref)) return false;
       if ('error' in x) return isLoadError(x.error);
       return isInspectDto(x.inspect) && Array.isArray(x.history) && x.history.every(isHistoryDto);
     case 'inspect/showTab':
@@ -216,12 +211,12 @@ export function isHostMessage(x: unknown): x is HostMessage {
  * field falls back to its default when missing or malformed, so an older or damaged state still reopens.
  */
 export function parseViewState(x: unknown): InspectViewState | null {
-  if (!isRecord(x) || x.version !== STATE_VERSION || !isImageRef(x.ref)) return null;
+  if (!isRecord(x) || x.version !== STATE_VERSION || !isPanelImage(x.ref)) return null;
   const scroll = isRecord(x.scroll) ? x.scroll : {};
   const px = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0);
   return {
     version: STATE_VERSION,
-    ref: { store: x.ref.store, image: x.ref.image },
+    ref: { storeId: x.ref.storeId, imageId: x.ref.imageId },
     tab: isInspectTab(x.tab) ? x.tab : 'inspect',
     expanded: Array.isArray(x.expanded) ? x.expanded.filter((p): p is string => typeof p === 'string') : null,
     query: typeof x.query === 'string' ? x.query : '',
@@ -233,7 +228,7 @@ export function parseViewState(x: unknown): InspectViewState | null {
 }
 
 /** State for a panel that has never been shown. */
-export function initialViewState(ref: ImageRef, tab: InspectTab): InspectViewState {
+export function initialViewState(ref: PanelImage, tab: InspectTab): InspectViewState {
   return {
     version: STATE_VERSION,
     ref,

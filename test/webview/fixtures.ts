@@ -2,10 +2,10 @@
  * Inspect and history data for the standalone webview page tests, shaped like podman's output
  * (archives-and-references.md §8.3, §9), with attacker-style labels and history lines.
  */
-import type { HistoryDto, ImageRef, InspectDto } from '../../src/shared/webview-protocol';
+import type { HistoryDto, PanelImage, InspectDto } from '../../src/shared/webview-protocol';
 
 export const IMAGE_ID = 'c13df9476c5796d74fae44fe27b9dfc349be7a95de405a0bbd23f94411defa79';
-export const REF: ImageRef = { store: '/var/lib/containers/storage', image: IMAGE_ID };
+export const REF: PanelImage = { storeId: 'rootful:/var/lib/containers/storage', imageId: IMAGE_ID };
 
 /** Strings that would run script if any of them reached innerHTML. */
 export const HOSTILE = {
@@ -75,9 +75,9 @@ export function inspectFixture(): InspectDto {
 
 export function historyFixture(): HistoryDto[] {
   return [
-    { id: IMAGE_ID, created: '2026-11-26T06:49:51Z', CreatedBy: '/bin/sh -c #(nop) COPY file:08471ab2eaddef in /b.txt ', size: 2048, comment: 'FROM f6e60c6c88c4', Created: '2026-11-26T06:49:51Z' },
-    { id: '<missing>', created: '2026-11-26T06:49:50Z', CreatedBy: `/bin/sh -c echo '${HOSTILE.img}' > /index.html`, size: 4_194_304, comment: HOSTILE.svg, Created: '2026-11-26T06:49:50Z' },
-    { id: 'f6e60c6c88c4970b36ceb789c0d9a713e1ec57951ec903e2ee80266fd759dd0b', created: '2026-11-26T06:49:45Z', CreatedBy: `/bin/sh -c #(nop) LABEL org.example.script=${HOSTILE.script}`, size: 0, comment: 'FROM localhost/mybase:latest', Created: '2026-11-26T06:49:45Z' },
-    { id: '<missing>', created: '2026-11-26T06:49:40.1Z', CreatedBy: '/bin/sh -c #(nop) ADD file:28b1e65cf78aa09 in / ', size: 10_170_368, comment: 'base import', Created: '2026-11-26T06:49:40Z' },
+    { id: IMAGE_ID, created: '2026-11-26T06:49:51Z', createdBy: '/bin/sh -c #(nop) COPY file:08471ab2eaddef in /b.txt ', size: 2048, comment: 'FROM f6e60c6c88c4', emptyLayer: false },
+    { id: '<missing>', created: '2026-11-26T06:49:50Z', createdBy: `/bin/sh -c echo '${HOSTILE.img}' > /index.html`, size: 4_194_304, comment: HOSTILE.svg, emptyLayer: false },
+    { id: 'f6e60c6c88c4970b36ceb789c0d9a713e1ec57951ec903e2ee80266fd759dd0b', created: '2026-11-26T06:49:45Z', createdBy: `/bin/sh -c #(nop) LABEL org.example.script=${HOSTILE.script}`, size: 0, comment: 'FROM localhost/mybase:latest', emptyLayer: true },
+    { id: '<missing>', created: '2026-11-26T06:49:40.1Z', createdBy: '/bin/sh -c #(nop) ADD file:28b1e65cf78aa09 in / ', size: 10_170_368, comment: 'base import', emptyLayer: false },
   ];
 }

@@ -5,12 +5,13 @@
  * listener. The logic of a panel lives in InspectSession; this file is the vscode glue.
  */
 import * as vscode from 'vscode';
-import { INSPECT_TABS, parseViewState, type ImageRef, type InspectTab, type LoadError } from '../../shared/webview-protocol';
+import { WebviewTypes } from '../constants';
+import { INSPECT_TABS, parseViewState, type PanelImage, type InspectTab, type LoadError } from '../../shared/webview-protocol';
 import { makeNonce, renderHtml } from './html';
 import { InspectSession, type InspectDataSource } from './inspect-session';
 
 /** The webview panel type; package.json needs `"onWebviewPanel:strata.inspect"` in activationEvents for the serializer. */
-export const INSPECT_VIEW_TYPE = 'strata.inspect';
+export const INSPECT_VIEW_TYPE = WebviewTypes.inspect;
 
 export interface InspectPanelsOptions {
   readonly extensionUri: vscode.Uri;
@@ -29,8 +30,8 @@ function defaultDescribeError(error: unknown): LoadError {
   return { message: String(error) };
 }
 
-function key(ref: ImageRef): string {
-  return `${ref.store}\u0000${ref.image}`;
+function key(ref: PanelImage): string {
+  return `${ref.storeId}\u0000${ref.imageId}`;
 }
 
 interface OpenPanel {
@@ -53,7 +54,7 @@ export class InspectPanels implements vscode.Disposable {
   }
 
   /** Opens (or reveals) the panel of `ref` on `tab`. What `strata.inspectImage` / `strata.showImageHistory` call. */
-  open(ref: ImageRef, tab: InspectTab = 'inspect'): vscode.WebviewPanel {
+  open(ref: PanelImage, tab: InspectTab = 'inspect'): vscode.WebviewPanel {
     if (!INSPECT_TABS.includes(tab)) throw new Error(`unknown inspect tab ${String(tab)}`);
     const existing = this.panels.get(key(ref));
     if (existing) {
@@ -63,7 +64,7 @@ export class InspectPanels implements vscode.Disposable {
     }
     const panel = vscode.window.createWebviewPanel(
       INSPECT_VIEW_TYPE,
-      ref.image.slice(0, 12),
+      ref.imageId.slice(0, 12),
       { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
       this.webviewOptions(),
     );
@@ -72,13 +73,13 @@ export class InspectPanels implements vscode.Disposable {
   }
 
   /** Re-reads every open panel (or those `filter` selects), e.g. after the store server reports a change. */
-  refresh(filter: (ref: ImageRef) => boolean = () => true): Promise<void> {
+  refresh(filter: (ref: PanelImage) => boolean = () => true): Promise<void> {
     const jobs = [...this.panels.values()].filter((p) => filter(p.session.ref)).map((p) => p.session.refresh());
     return Promise.all(jobs).then(() => undefined);
   }
 
   /** The refs of the open panels (for tests and for "refresh the images of this store"). */
-  openRefs(): ImageRef[] {
+  openRefs(): PanelImage[] {
     return [...this.panels.values()].map((p) => p.session.ref);
   }
 
@@ -118,7 +119,7 @@ export class InspectPanels implements vscode.Disposable {
     this.attach(panel, saved.ref, null);
   }
 
-  private attach(panel: vscode.WebviewPanel, ref: ImageRef, tab: InspectTab | null): void {
+  private attach(panel: vscode.WebviewPanel, ref: PanelImage, tab: InspectTab | null): void {
     const webview = panel.webview;
     const asUri = (...parts: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(this.options.extensionUri, ...parts)).toString();
     const session = new InspectSession(

@@ -10,7 +10,7 @@ import {
   isWebviewMessage,
   type HistoryDto,
   type HostMessage,
-  type ImageRef,
+  type PanelImage,
   type InspectDto,
   type InspectTab,
   type LoadError,
@@ -21,8 +21,9 @@ import {
  * and history requests; a rejection's message (or describeError) becomes the sentence shown.
  */
 export interface InspectDataSource {
-  inspect(ref: ImageRef): Promise<InspectDto>;
-  history(ref: ImageRef): Promise<HistoryDto[]>;
+  /** podman's inspect object for the image (one element of `podman image inspect`). */
+  inspect(ref: PanelImage): Promise<Record<string, unknown>>;
+  history(ref: PanelImage): Promise<readonly HistoryDto[]>;
 }
 
 export interface SessionEnvironment {
@@ -39,9 +40,9 @@ type Loaded =
   | { readonly kind: 'error'; readonly error: LoadError };
 
 /** Titles are short: the first tag (or short ID) and what the panel is. */
-export function panelTitle(ref: ImageRef, inspect?: InspectDto): string {
+export function panelTitle(ref: PanelImage, inspect?: InspectDto): string {
   const tag = inspect?.RepoTags?.find((t) => typeof t === 'string');
-  return tag ?? ref.image.slice(0, 12);
+  return tag ?? ref.imageId.slice(0, 12);
 }
 
 export class InspectSession {
@@ -53,7 +54,7 @@ export class InspectSession {
   private pendingTab: InspectTab | null;
 
   constructor(
-    readonly ref: ImageRef,
+    readonly ref: PanelImage,
     private readonly source: InspectDataSource,
     private readonly env: SessionEnvironment,
     initialTab: InspectTab | null,

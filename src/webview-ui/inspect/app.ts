@@ -7,7 +7,7 @@ import {
   type CopyKind,
   type HistoryDto,
   type HostMessage,
-  type ImageRef,
+  type PanelImage,
   type InspectDto,
   type InspectTab,
   type InspectViewState,
@@ -34,7 +34,7 @@ export interface AppHost {
 
 export class InspectApp {
   private state: InspectViewState | null;
-  private ref: ImageRef | null;
+  private ref: PanelImage | null;
   private readonly header: HTMLElement;
   private readonly title: HTMLElement;
   private readonly meta: HTMLElement;
@@ -69,7 +69,7 @@ export class InspectApp {
     this.raw = new RawView({ copy, changed }, saved?.wrapRaw ?? false);
     this.history = new HistoryView({ copy });
 
-    this.title = el('h1', { className: 'title', text: this.ref ? `Image ${this.ref.image.slice(0, 12)}` : 'Image' });
+    this.title = el('h1', { className: 'title', text: this.ref ? `Image ${this.ref.imageId.slice(0, 12)}` : 'Image' });
     this.meta = el('div', { className: 'meta' });
     this.progress = el('div', { className: 'progress', attrs: { role: 'progressbar', 'aria-label': 'Loading', hidden: '' } });
     this.header = el('header', { className: 'image-summary' }, [
@@ -134,11 +134,11 @@ export class InspectApp {
     }
   }
 
-  private adoptRef(ref: ImageRef): void {
-    if (this.ref && this.ref.store === ref.store && this.ref.image === ref.image) return;
+  private adoptRef(ref: PanelImage): void {
+    if (this.ref && this.ref.storeId === ref.storeId && this.ref.imageId === ref.imageId) return;
     this.ref = ref;
     if (!this.state) this.state = initialViewState(ref, this.tab);
-    if (!this.loaded) this.title.textContent = `Image ${ref.image.slice(0, 12)}`;
+    if (!this.loaded) this.title.textContent = `Image ${ref.imageId.slice(0, 12)}`;
     this.save();
   }
 

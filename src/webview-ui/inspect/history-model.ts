@@ -29,7 +29,7 @@ export interface HistoryRow {
   /** Size bar width as a fraction of the widest bar, in [0, 1]. */
   readonly bar: number;
   readonly comment: string;
-  /** Zero bytes (metadata-only steps like ENV or LABEL): shown dimmed. */
+  /** A metadata-only step (ENV, LABEL…) or zero bytes: shown dimmed. */
   readonly zero: boolean;
 }
 
@@ -49,7 +49,7 @@ export function historyRows(history: readonly HistoryDto[], now: number): Histor
   const bars = barFractions(history.map((h) => h.size));
   return history.map((h, i) => {
     const missing = h.id === '<missing>';
-    const { prefix, rest } = splitCreatedBy(h.CreatedBy ?? '');
+    const { prefix, rest } = splitCreatedBy(h.createdBy);
     return {
       shortId: missing ? h.id : h.id.slice(0, SHORT_ID),
       fullId: h.id,
@@ -61,8 +61,8 @@ export function historyRows(history: readonly HistoryDto[], now: number): Histor
       size: h.size,
       sizeText: humanSize(h.size),
       bar: bars[i] ?? 0,
-      comment: escapeInvisible(h.comment ?? ''),
-      zero: !(h.size > 0),
+      comment: escapeInvisible(h.comment),
+      zero: h.emptyLayer || !(h.size > 0),
     };
   });
 }
@@ -72,7 +72,7 @@ export function historyTotal(history: readonly HistoryDto[]): number {
   return history.reduce((sum, h) => sum + (Number.isFinite(h.size) && h.size > 0 ? h.size : 0), 0);
 }
 
-/** A row as tab-separated text, the way `podman history --no-trunc` would show it, for "Copy row". */
+/** A row as tab-separated text (ID, created, created by, size in bytes, comment), for "Copy row". */
 export function rowText(h: HistoryDto): string {
-  return [h.id, h.created, h.CreatedBy ?? '', String(h.size), h.comment ?? ''].join('\t');
+  return [h.id, h.created, h.createdBy, String(h.size), h.comment].join('\t');
 }

@@ -4,22 +4,23 @@ import {
   MAX_COPY_CHARS,
   initialViewState,
   isHostMessage,
-  isImageRef,
+  isPanelImage,
   isWebviewMessage,
   parseViewState,
 } from '../../../src/shared/webview-protocol';
 
 const ID = 'c13df9476c5796d74fae44fe27b9dfc349be7a95de405a0bbd23f94411defa79';
-const ref = { store: '/var/lib/containers/storage', image: ID };
+const ref = { storeId: 'rootful:/var/lib/containers/storage', imageId: ID };
 
-test('isImageRef wants a store key and a full lowercase image ID', () => {
-  assert.ok(isImageRef(ref));
-  assert.ok(!isImageRef({ store: '', image: ID }));
-  assert.ok(!isImageRef({ store: 's', image: ID.slice(0, 12) }));
-  assert.ok(!isImageRef({ store: 's', image: ID.toUpperCase() }));
-  assert.ok(!isImageRef({ store: 'x'.repeat(5000), image: ID }));
-  assert.ok(!isImageRef({ store: 1, image: ID }));
-  assert.ok(!isImageRef(null));
+test('isPanelImage wants a store key and a full lowercase image ID', () => {
+  assert.ok(isPanelImage(ref));
+  assert.ok(!isPanelImage({ storeId: '', imageId: ID }));
+  assert.ok(!isPanelImage({ storeId: 's', imageId: ID.slice(0, 12) }));
+  assert.ok(!isPanelImage({ storeId: 's', imageId: ID.toUpperCase() }));
+  assert.ok(!isPanelImage({ storeId: 'x'.repeat(5000), imageId: ID }));
+  assert.ok(!isPanelImage({ storeId: 1, imageId: ID }));
+  assert.ok(!isPanelImage({ store: 's', image: ID }));
+  assert.ok(!isPanelImage(null));
 });
 
 test('isWebviewMessage accepts the three webview messages and nothing else', () => {
@@ -36,7 +37,7 @@ test('isWebviewMessage accepts the three webview messages and nothing else', () 
 });
 
 test('isHostMessage checks payloads deeply', () => {
-  const history = [{ id: '<missing>', created: '2026-11-28T06:49:51Z', CreatedBy: '/bin/sh', size: 0 }];
+  const history = [{ id: '<missing>', created: '2026-11-28T06:49:51Z', createdBy: '/bin/sh', size: 0, comment: '', emptyLayer: true }];
   assert.ok(isHostMessage({ type: 'inspect/didLoad', ref, inspect: { Id: ID }, history }));
   assert.ok(isHostMessage({ type: 'inspect/didLoad', ref, error: { message: 'gone', code: 'ImageNotKnown' } }));
   assert.ok(isHostMessage({ type: 'inspect/loading', ref }));
@@ -46,7 +47,7 @@ test('isHostMessage checks payloads deeply', () => {
   assert.ok(!isHostMessage({ type: 'inspect/didLoad', ref, inspect: { Id: ID }, history: [{ id: 'x' }] }));
   assert.ok(!isHostMessage({ type: 'inspect/didLoad', ref, inspect: { Id: ID } }));
   assert.ok(!isHostMessage({ type: 'inspect/didLoad', ref, error: { message: 3 } }));
-  assert.ok(!isHostMessage({ type: 'inspect/didLoad', ref: { store: 's', image: 'abc' }, error: { message: 'x' } }));
+  assert.ok(!isHostMessage({ type: 'inspect/didLoad', ref: { storeId: 's', imageId: 'abc' }, error: { message: 'x' } }));
   assert.ok(!isHostMessage({ type: 'inspect/showTab', tab: 'layers' }));
   assert.ok(!isHostMessage({ type: 'webview/ready' }));
 });
@@ -60,6 +61,6 @@ test('parseViewState restores valid state and repairs damaged fields', () => {
     expanded: ['/a'],
   });
   assert.equal(parseViewState({ version: 2, ref }), null);
-  assert.equal(parseViewState({ version: 1, ref: { store: 's', image: 'nope' } }), null);
+  assert.equal(parseViewState({ version: 1, ref: { storeId: 's', imageId: 'nope' } }), null);
   assert.equal(parseViewState(undefined), null);
 });

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { InspectSession, panelTitle, type InspectDataSource, type SessionEnvironment } from '../../../../src/extension/webview/inspect-session';
-import type { HistoryDto, HostMessage, ImageRef, InspectDto } from '../../../../src/shared/webview-protocol';
+import type { HistoryDto, HostMessage, PanelImage, InspectDto } from '../../../../src/shared/webview-protocol';
 
-const ref: ImageRef = { store: '/tmp/store', image: 'a'.repeat(64) };
+const ref: PanelImage = { storeId: 'configured:/tmp/store', imageId: 'a'.repeat(64) };
 const inspect: InspectDto = { Id: 'a'.repeat(64), RepoTags: ['localhost/app:latest'] };
-const history: HistoryDto[] = [{ id: '<missing>', created: '2026-11-28T06:49:51Z', size: 3 }];
+const history: HistoryDto[] = [{ id: '<missing>', created: '2026-11-28T06:49:51Z', createdBy: '/bin/sh -c true', size: 3, comment: '', emptyLayer: false }];
 
 function deferred<T>(): { promise: Promise<T>; resolve(v: T): void; reject(e: unknown): void } {
   let resolve!: (v: T) => void;
@@ -68,7 +68,7 @@ test('nothing is posted before the webview is ready; ready then gets the data', 
   await s.onMessage({ type: 'webview/ready' });
   await flush();
   assert.deepEqual(h.posted, [{ type: 'inspect/didLoad', ref, inspect, history }]);
-  assert.deepEqual(h.titles, [ref.image.slice(0, 12), 'localhost/app:latest']);
+  assert.deepEqual(h.titles, [ref.imageId.slice(0, 12), 'localhost/app:latest']);
 });
 
 test('ready during the fetch gets loading, then the data', async () => {

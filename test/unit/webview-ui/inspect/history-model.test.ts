@@ -18,9 +18,9 @@ test('splitCreatedBy dims the shell prefix', () => {
 test('historyRows shapes podman history JSON for the table', () => {
   const now = Date.parse('2026-11-28T08:00:00Z');
   const history = [
-    { id: 'c13df9476c5796d74fae44fe27b9dfc349be7a95de405a0bbd23f94411defa79', created: '2026-11-28T07:59:50.5Z', CreatedBy: '/bin/sh -c #(nop) COPY file:0847 in /b.txt ', size: 2048, comment: 'FROM f6e60c6c88c4', Created: '2026-11-28T07:59:50Z' },
-    { id: '<missing>', created: '0001-01-01T00:00:00Z', size: 0 },
-    { id: '<missing>', created: '2026-11-26T08:00:00Z', CreatedBy: '<script>alert(1)</script>\u202e', size: 10240 },
+    { id: 'c13df9476c5796d74fae44fe27b9dfc349be7a95de405a0bbd23f94411defa79', created: '2026-11-28T07:59:50.5Z', createdBy: '/bin/sh -c #(nop) COPY file:0847 in /b.txt ', size: 2048, comment: 'FROM f6e60c6c88c4', emptyLayer: false },
+    { id: '<missing>', created: '0001-01-01T00:00:00Z', createdBy: '', size: 0, comment: '', emptyLayer: true },
+    { id: '<missing>', created: '2026-11-26T08:00:00Z', createdBy: '<script>alert(1)</script>\u202e', size: 10240, comment: '', emptyLayer: false },
   ];
   const rows = historyRows(history, now);
   assert.equal(rows[0]?.shortId, 'c13df9476c57');
