@@ -23,7 +23,7 @@
  */
 import * as fs from 'node:fs';
 import { StoreError } from './errors';
-import { digestsOf } from './image-names';
+import { digestsOf, effectiveDigest } from './image-names';
 import {
   dropTagIfDigested,
   familiarName,
@@ -56,6 +56,24 @@ export interface LookupOptions {
    * CONTAINERS_REGISTRIES_CONF) when a short name needs it.
    */
   registries?: RegistriesConfig;
+  /**
+   * Return a manifest list itself (libimage's ManifestList option). By default, as for
+   * `podman image inspect`, a manifest list resolves to its instance for `platform`.
+   */
+  manifestList?: boolean;
+  /** Platform for choosing a manifest list's instance. Default: this machine, as podman's Go runtime sees it. */
+  platform?: Platform;
+  /**
+   * Reads an image's "manifest" big-data item (undefined when absent). Default: from the store's
+   * files. Only images that list a "manifest" item are read.
+   */
+  readManifest?: (image: ImageEntry) => Buffer | undefined;
+}
+
+export interface Platform {
+  os: string;
+  architecture: string;
+  variant?: string;
 }
 
 export interface LookupResult {
@@ -238,23 +256,82 @@ export function lookupCandidates(name: string, registries: RegistriesConfig): st
  * (broken registries.conf when a short name needs it).
  */
 export function lookupImage(snapshot: StoreSnapshot, input: string, opts: LookupOptions = {}): LookupResult {
-  return lookupWith(snapshot, input, () => opts.registries ?? loadRegistriesConfig(), opts.pathExists ?? fs.existsSync);
+  return lookupWith(contextOf(snapshot, opts), input);
 }
 
 /** Looks up several inputs, reading registries.conf at most once; stops at the first error. */
 export function lookupImages(snapshot: StoreSnapshot, inputs: readonly string[], opts: LookupOptions = {}): LookupResult[] {
-  let registries = opts.registries;
-  const get = (): RegistriesConfig => (registries ??= loadRegistriesConfig());
-  return inputs.map((input) => lookupWith(snapshot, input, get, opts.pathExists ?? fs.existsSync));
+  const ctx = contextOf(snapshot, opts);
+  return inputs.map((input) => lookupWith(ctx, input));
 }
 
-function lookupWith(
-  snapshot: StoreSnapshot,
-  input: string,
-  getRegistries: () => RegistriesConfig,
-  pathExists: (p: string) => boolean,
-): LookupResult {
-  const idx = indexOf(snapshot);
+interface Ctx {
+  snapshot: StoreSnapshot;
+  idx: LookupIndex;
+  registries: () => RegistriesConfig;
+  pathExists: (p: string) => boolean;
+  manifestList: boolean;
+  platform: Platform;
+  readManifest: (image: ImageEntry) => Buffer | undefined;
+}
+
+function contextOf(snapshot: StoreSnapshot, opts: LookupOptions): Ctx {
+  let registries = opts.registries;
+  return {
+    snapshot,
+    idx: indexOf(snapshot),
+    registries: () => (registries ??= loadRegistriesConfig()),
+    pathExists: opts.pathExists ?? fs.existsSync,
+    manifestList: opts.manifestList ?? false,
+    platform: opts.platform ?? hostPlatform(),
+    readManifest: opts.readManifest ?? ((image) => readManifestFromStore(snapshot, image)),
+  };
+}
+
+function readManifestFromStore(snapshot: StoreSnapshot, image: ImageEntry): Buffer | undefined {
+  try {
+    return snapshot.store.readImageBigDataUnlocked(image, 'manifest');
+  } catch (e) {
+    // c/image tolerates an image whose manifest is gone (podman commit fd9dd7065d44).
+    if (e instanceof StoreError && e.code === 'MissingBigData') return undefined;
+    throw e;
+  }
+}
+
+/** Go's runtime.GOOS/GOARCH for this machine (the variant is only detected on ARM). */
+export function hostPlatform(): Platform {
+  const arch: Record<string, string> = { x64: 'amd64', ia32: '386', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64', mips: 'mips', mipsel: 'mipsle', loong64: 'loong64' };
+  const architecture = arch[process.arch] ?? process.arch;
+  let variant = '';
+  if (architecture === 'arm' || architecture === 'arm64') variant = armVariant();
+  return { os: process.platform === 'win32' ? 'windows' : process.platform, architecture, variant };
+}
+
+function armVariant(): string {
+  let text: string;
+  try {
+    text = fs.readFileSync('/proc/cpuinfo', 'utf8');
+  } catch {
+    return '';
+  }
+  for (const line of text.split('\n')) {
+    const parts = line.split(':');
+    if (parts.length > 1 && parts[0]!.trim().toLowerCase() === 'cpu architecture') {
+      const v = parts[1]!.trim().toLowerCase();
+      if (v === '8' || v === 'aarch64') return 'v8';
+      if (['7', '7m', '?(12)', '?(13)', '?(14)', '?(15)', '?(16)', '?(17)'].includes(v)) return 'v7';
+      if (v === '6' || v === '6tej') return 'v6';
+      if (['5', '5t', '5te', '5tej'].includes(v)) return 'v5';
+      if (v === '4' || v === '4t') return 'v4';
+      if (v === '3') return 'v3';
+      return '';
+    }
+  }
+  return '';
+}
+
+function lookupWith(ctx: Ctx, input: string): LookupResult {
+  const { idx, snapshot, pathExists } = ctx;
 
   // 1. transport:reference
   const colon = input.indexOf(':');
@@ -285,13 +362,13 @@ function lookupWith(
     throw new StoreError('InvalidReference', `${originalName}: invalid format: no 64-byte hexadecimal value`, { input });
   }
   if (byDigest || byFullId) {
-    const img = storeImage(idx, name);
+    const img = localImage(ctx, name);
     if (img) return { image: img, resolvedName: originalName };
     throw notKnown(originalName);
   }
 
   // 5. candidates
-  const registries = getRegistries();
+  const registries = ctx.registries();
   let candidates: Reference[];
   try {
     candidates = resolveLocally(name, registries);
@@ -307,17 +384,17 @@ function lookupWith(
   }
   for (const candidate of candidates) {
     const key = candidate.toString();
-    const img = storeImage(idx, key);
+    const img = localImage(ctx, key);
     if (img) return { image: img, resolvedName: key };
   }
 
   // 6. the input itself: ID prefixes
   const ambiguous: AmbiguityLog = new Map();
-  const img = storeImage(idx, name, ambiguous);
+  const img = localImage(ctx, name, ambiguous);
   if (img) return { image: img, resolvedName: name };
 
   // 7. digests and repo-tag suffixes
-  const found = lookupInDigestsAndRepoTags(idx, name);
+  const found = lookupInDigestsAndRepoTags(ctx, name);
   if (found) return found;
   const ids = ambiguous.get(name);
   if (ids && ids.size > 1) throw ambiguousError(snapshot, name, [...ids]);
@@ -325,11 +402,15 @@ function lookupWith(
 }
 
 /** libimage lookupImageInDigestsAndRepoTags. */
-function lookupInDigestsAndRepoTags(idx: LookupIndex, name: string): LookupResult | undefined {
+function lookupInDigestsAndRepoTags(ctx: Ctx, name: string): LookupResult | undefined {
+  const { idx } = ctx;
   const ref = parseReference(name);
   if (ref.digest !== undefined) {
     for (const entry of idx.all) {
-      if (cachedDigests(idx, entry).includes(ref.digest)) return { image: entry, resolvedName: name };
+      if (!cachedDigests(idx, entry).includes(ref.digest)) continue;
+      // podman resolves it once more only to surface errors, then returns the matching image itself.
+      localImage(ctx, entry.record.id);
+      return { image: entry, resolvedName: name };
     }
     return undefined;
   }
@@ -338,29 +419,119 @@ function lookupInDigestsAndRepoTags(idx: LookupIndex, name: string): LookupResul
   const wantName = tagged.name;
   const wantTag = tagged.tag!;
   for (const entry of idx.all) {
-    for (const stored of entry.record.names ?? []) {
-      let parsed: Reference;
+    // NamedRepoTags: every name must parse, before any is compared.
+    const parsed = (entry.record.names ?? []).map((stored) => {
       try {
-        parsed = parseReference(stored);
+        return parseReference(stored);
       } catch (e) {
         throw new StoreError(
           'InvalidReference',
-          `image ${entry.record.id.slice(0, 12)} has a name that is not a valid reference, ${JSON.stringify(stored)}: ${(e as Error).message}`,
+          `Image ${entry.record.id.slice(0, 12)} has a name that is not a valid reference, ${JSON.stringify(stored)}: ${(e as Error).message}`,
           { imageId: entry.record.id, name: stored },
         );
       }
-      if ((parsed.tag ?? '<none>') !== wantTag) continue;
-      const n = parsed.name;
-      if (!n.endsWith(wantName)) continue;
-      if (n.length === wantName.length || n[n.length - wantName.length - 1] === '/') {
-        const key = parsed.toString();
-        const img = storeImage(idx, key);
-        if (img) return { image: img, resolvedName: key };
-        break; // podman moves on to the next image when the name does not resolve
+    });
+    const hit = parsed.find((p) => {
+      if ((p.tag ?? '<none>') !== wantTag) return false;
+      const n = p.name;
+      return n.endsWith(wantName) && (n.length === wantName.length || n[n.length - wantName.length - 1] === '/');
+    });
+    if (!hit) continue;
+    const key = hit.toString();
+    const img = localImage(ctx, key);
+    if (img) return { image: img, resolvedName: key };
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// lookupImageInLocalStorage: store.Image() plus manifest-list resolution
+
+/**
+ * store.Image(key), then, for a manifest list (unless the caller wants lists), the list's
+ * instance for the platform, found among all images by digest (libimage LookupInstance).
+ */
+function localImage(ctx: Ctx, key: string, ambiguous?: AmbiguityLog): ImageEntry | undefined {
+  const img = storeImage(ctx.idx, key, ambiguous);
+  if (!img || ctx.manifestList) return img;
+  const list = manifestListOf(ctx, img);
+  if (!list) return img;
+  const instance = chooseInstance(list, ctx.platform);
+  for (const entry of ctx.idx.all) {
+    const digests = cachedDigests(ctx.idx, entry);
+    if (digests.includes(instance) || effectiveDigest(entry.record) === instance) return entry;
+  }
+  throw new StoreError(
+    'ImageNotKnown',
+    `could not find image instance ${instance} of manifest list ${img.record.id} in local containers storage: image not known: image not known`,
+    { imageId: img.record.id, instance },
+  );
+}
+
+interface ManifestListJson {
+  mediaType: string;
+  manifests: { digest?: unknown; platform?: { os?: unknown; architecture?: unknown; variant?: unknown } | null }[];
+}
+
+const DOCKER_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
+const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+
+/** The parsed list when the image's manifest is a Docker manifest list or an OCI index (c/image GuessMIMEType). */
+function manifestListOf(ctx: Ctx, img: ImageEntry): ManifestListJson | undefined {
+  if (!(img.record['big-data-names'] ?? []).includes('manifest')) return undefined;
+  const raw = ctx.readManifest(img);
+  if (!raw) return undefined;
+  let doc: Record<string, unknown>;
+  try {
+    doc = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return undefined;
+  let type = '';
+  const mediaType = typeof doc.mediaType === 'string' ? doc.mediaType : '';
+  if (mediaType === DOCKER_LIST || mediaType === OCI_INDEX) type = mediaType;
+  else if (mediaType === '' && doc.schemaVersion === 2) {
+    const config = doc.config as { mediaType?: unknown } | undefined;
+    const manifests = doc.manifests;
+    if (!(config && typeof config.mediaType === 'string' && config.mediaType !== '') && Array.isArray(manifests) && manifests.length > 0) type = OCI_INDEX;
+  }
+  if (!type) return undefined;
+  const manifests = Array.isArray(doc.manifests) ? (doc.manifests as ManifestListJson['manifests']) : [];
+  return { mediaType: type, manifests };
+}
+
+/** c/image ChooseInstance: the first instance for the most compatible platform, variants in WantedPlatforms order. */
+function chooseInstance(list: ManifestListJson, platform: Platform): string {
+  const compatibility: Record<string, string[]> = { arm: ['v8', 'v7', 'v6', 'v5'], arm64: ['v8'] };
+  const wantedVariant = platform.variant ?? '';
+  let variants: string[];
+  const order = compatibility[platform.architecture];
+  if (wantedVariant !== '') {
+    const i = order ? order.indexOf(wantedVariant) : -1;
+    variants = [...(i >= 0 ? order!.slice(i) : [wantedVariant]), ''];
+  } else {
+    variants = ['', ...(order ?? [])];
+  }
+  for (const variant of variants) {
+    for (const m of list.manifests) {
+      const p = m.platform;
+      if (!p) continue;
+      if ((p.architecture ?? '') === platform.architecture && (p.os ?? '') === platform.os && (p.variant ?? '') === variant && typeof m.digest === 'string') {
+        return m.digest;
       }
     }
   }
-  return undefined;
+  if (list.mediaType === OCI_INDEX) {
+    const noPlatform = list.manifests.find((m) => !m.platform);
+    if (noPlatform && typeof noPlatform.digest === 'string') return noPlatform.digest;
+  }
+  const what = list.mediaType === OCI_INDEX ? 'image index' : 'manifest list';
+  throw new StoreError(
+    'ImageNotKnown',
+    `no image found in ${what} for architecture ${platform.architecture}, variant ${JSON.stringify(variants[0] ?? '')}, OS ${platform.os}: image not known`,
+    { platform },
+  );
 }
 
 /**

@@ -216,3 +216,44 @@ test('lookupImages resolves several inputs with one configuration', () => {
   const r = lookupImages(store, ['app', 'c13', `sha256:${A}`], NONE);
   assert.deepEqual(r.map((x) => [x.image.record.id, x.resolvedName]), [[A, 'localhost/app:latest'], [B, 'c13'], [A, `sha256:${A}`]]);
 });
+
+test('a manifest list resolves to its instance for the platform, unless lists are wanted', () => {
+  const list = (manifests: unknown[], mediaType = 'application/vnd.docker.distribution.manifest.list.v2+json'): string =>
+    JSON.stringify({ schemaVersion: 2, mediaType, manifests });
+  const L = id('11');
+  const manifests: Record<string, string> = {
+    [L]: list([
+      { digest: dg('a'), platform: { architecture: 'arm64', os: 'linux', variant: 'v8' } },
+      { digest: dg('b'), platform: { architecture: 'amd64', os: 'linux' } },
+      { digest: dg('c'), platform: { architecture: 'amd64', os: 'linux' } },
+    ]),
+  };
+  const s = snapshotOf([
+    { id: L, names: ['localhost/list:1'], digest: dg('f'), 'big-data-names': ['manifest', 'instances.json'] },
+    { id: id('22'), names: ['localhost/arm:1'], digest: dg('a') },
+    { id: id('33'), names: ['localhost/amd:1'], 'big-data-digests': { 'manifest-sha256:x': dg('b') } },
+  ]);
+  const opts = (platform: { os: string; architecture: string; variant?: string }, extra = {}) => ({
+    ...NONE,
+    platform,
+    readManifest: (e: ImageEntry) => (manifests[e.record.id] ? Buffer.from(manifests[e.record.id]!) : undefined),
+    ...extra,
+  });
+  const amd64 = opts({ os: 'linux', architecture: 'amd64' });
+  assert.deepEqual(find(s, 'list:1', amd64), [id('33'), 'localhost/list:1']);
+  assert.deepEqual(find(s, L, amd64), [id('33'), L]);
+  assert.deepEqual(find(s, '11', amd64), [id('33'), '11']);
+  assert.deepEqual(find(s, 'list:1', opts({ os: 'linux', architecture: 'arm64', variant: 'v8' })), [id('22'), 'localhost/list:1']);
+  assert.deepEqual(find(s, 'list:1', opts({ os: 'linux', architecture: 'amd64' }, { manifestList: true })), [L, 'localhost/list:1']);
+  // a digest match returns the list itself (podman only checks that it resolves)
+  assert.deepEqual(find(s, `x@${dg('f')}`, amd64), [L, `x@${dg('f')}`]);
+  fails(s, 'list:1', 'ImageNotKnown', 'no image found in manifest list for architecture s390x, variant "", OS linux: image not known', opts({ os: 'linux', architecture: 's390x' }));
+  manifests[L] = list([{ digest: dg('e'), platform: { architecture: 'amd64', os: 'linux' } }]);
+  fails(s, 'list:1', 'ImageNotKnown', `could not find image instance ${dg('e')} of manifest list ${L} in local containers storage: image not known: image not known`, amd64);
+  // an OCI index falls back to an entry without a platform; a list without "mediaType" is guessed
+  manifests[L] = JSON.stringify({ schemaVersion: 2, manifests: [{ digest: dg('z'), platform: { architecture: 'mips', os: 'linux' } }, { digest: dg('b') }] });
+  assert.deepEqual(find(s, 'list:1', amd64), [id('33'), 'localhost/list:1']);
+  // not a list: a plain image manifest
+  manifests[L] = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: {}, layers: [] });
+  assert.deepEqual(find(s, 'list:1', amd64), [L, 'localhost/list:1']);
+});
