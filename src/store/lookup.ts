@@ -61,6 +61,11 @@ export interface LookupOptions {
    * `podman image inspect`, a manifest list resolves to its instance for `platform`.
    */
   manifestList?: boolean;
+  /**
+   * Return the manifest list itself when no instance for the platform is found locally, instead of
+   * failing (libimage's returnManifestIfNoInstance, what `podman rmi` uses).
+   */
+  manifestListIfNoInstance?: boolean;
   /** Platform for choosing a manifest list's instance. Default: this machine, as podman's Go runtime sees it. */
   platform?: Platform;
   /**
@@ -271,6 +276,7 @@ interface Ctx {
   registries: () => RegistriesConfig;
   pathExists: (p: string) => boolean;
   manifestList: boolean;
+  manifestListIfNoInstance: boolean;
   platform: Platform;
   readManifest: (image: ImageEntry) => Buffer | undefined;
 }
@@ -283,6 +289,7 @@ function contextOf(snapshot: StoreSnapshot, opts: LookupOptions): Ctx {
     registries: () => (registries ??= loadRegistriesConfig()),
     pathExists: opts.pathExists ?? fs.existsSync,
     manifestList: opts.manifestList ?? false,
+    manifestListIfNoInstance: opts.manifestListIfNoInstance ?? false,
     platform: opts.platform ?? hostPlatform(),
     readManifest: opts.readManifest ?? ((image) => readManifestFromStore(snapshot, image)),
   };
@@ -456,11 +463,18 @@ function localImage(ctx: Ctx, key: string, ambiguous?: AmbiguityLog): ImageEntry
   if (!img || ctx.manifestList) return img;
   const list = manifestListOf(ctx, img);
   if (!list) return img;
-  const instance = chooseInstance(list, ctx.platform);
+  let instance: string;
+  try {
+    instance = chooseInstance(list, ctx.platform);
+  } catch (e) {
+    if (ctx.manifestListIfNoInstance) return img;
+    throw e;
+  }
   for (const entry of ctx.idx.all) {
     const digests = cachedDigests(ctx.idx, entry);
     if (digests.includes(instance) || effectiveDigest(entry.record) === instance) return entry;
   }
+  if (ctx.manifestListIfNoInstance) return img;
   throw new StoreError(
     'ImageNotKnown',
     `could not find image instance ${instance} of manifest list ${img.record.id} in local containers storage: image not known: image not known`,

@@ -250,6 +250,9 @@ test('a manifest list resolves to its instance for the platform, unless lists ar
   fails(s, 'list:1', 'ImageNotKnown', 'no image found in manifest list for architecture s390x, variant "", OS linux: image not known', opts({ os: 'linux', architecture: 's390x' }));
   manifests[L] = list([{ digest: dg('e'), platform: { architecture: 'amd64', os: 'linux' } }]);
   fails(s, 'list:1', 'ImageNotKnown', `could not find image instance ${dg('e')} of manifest list ${L} in local containers storage: image not known: image not known`, amd64);
+  // podman rmi's mode: the list itself when its instance is not here
+  assert.deepEqual(find(s, 'list:1', { ...amd64, manifestListIfNoInstance: true }), [L, 'localhost/list:1']);
+  assert.deepEqual(find(s, 'list:1', opts({ os: 'linux', architecture: 's390x' }, { manifestListIfNoInstance: true })), [L, 'localhost/list:1']);
   // an OCI index falls back to an entry without a platform; a list without "mediaType" is guessed
   manifests[L] = JSON.stringify({ schemaVersion: 2, manifests: [{ digest: dg('z'), platform: { architecture: 'mips', os: 'linux' } }, { digest: dg('b') }] });
   assert.deepEqual(find(s, 'list:1', amd64), [id('33'), 'localhost/list:1']);
