@@ -68,7 +68,8 @@ const REMOVE_SCOPE = { layers: true, containers: true };
 export function removeExitCode(errors: readonly StoreError[]): number {
   if (errors.length === 0) return 0;
   if (errors.some((e) => e.code === 'ImageInUse')) return 2;
-  if (errors.every((e) => e.code === 'ImageNotKnown')) return 1;
+  // podman reports an ambiguous ID prefix as "image not known".
+  if (errors.every((e) => e.code === 'ImageNotKnown' || e.code === 'AmbiguousImage')) return 1;
   return 125;
 }
 
