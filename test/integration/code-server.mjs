@@ -43,6 +43,28 @@ function seedRipgrep() {
   fs.rmSync(stage, { recursive: true, force: true });
 }
 
+function runDependencyScripts(nodeModules) {
+  const bin = path.join(nodeModules, '.bin');
+  const dirs = [];
+  for (const name of fs.readdirSync(nodeModules)) {
+    if (name.startsWith('.') || name === 'code-server') continue;
+    if (name.startsWith('@')) for (const sub of fs.readdirSync(path.join(nodeModules, name))) dirs.push(path.join(nodeModules, name, sub));
+    else dirs.push(path.join(nodeModules, name));
+  }
+  for (const d of dirs) {
+    let pkg;
+    try {
+      pkg = JSON.parse(fs.readFileSync(path.join(d, 'package.json'), 'utf8'));
+    } catch {
+      continue;
+    }
+    for (const script of ['preinstall', 'install', 'postinstall']) {
+      if (!pkg.scripts?.[script]) continue;
+      run('npm', ['run', script], { cwd: d, env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, npm_config_yes: 'true' } });
+    }
+  }
+}
+
 /** Installs code-server when missing and returns the path of its entry script. */
 export function ensureCodeServer({ log = (s) => process.stderr.write(s + '\n') } = {}) {
   const dir = codeServerDir();
@@ -55,6 +77,9 @@ export function ensureCodeServer({ log = (s) => process.stderr.write(s + '\n') }
     fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'strata-code-server-cache', private: true }) + '\n');
   }
   run('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--ignore-scripts', `code-server@${CODE_SERVER_VERSION}`], { cwd: dir });
+  // npm was told not to run scripts (it may refuse some anyway); run the ones of code-server's own
+  // dependencies now (argon2 builds its native module: its prebuilt download is unreachable offline).
+  runDependencyScripts(path.join(dir, 'node_modules'));
   run('sh', ['./postinstall.sh'], {
     cwd: path.join(dir, 'node_modules', 'code-server'),
     env: {

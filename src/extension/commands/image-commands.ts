@@ -18,7 +18,9 @@ export async function tagImage(services: Services, arg?: unknown, all?: unknown)
   const targets = await resolveTargets(services, arg, all, { many: false, title: 'Tag which image?', filter: (i) => !i.readOnly });
   const target = targets?.[0];
   if (!target) return;
-  const name = await vscode.window.showInputBox({
+  // Scripts and keybindings may pass the name: `{ storeId, imageId, name }`.
+  const given = scriptedString(arg, 'name');
+  const name = given ?? await vscode.window.showInputBox({
     title: `Tag ${target.label}`,
     prompt: 'New name, e.g. myapp:1.0 or quay.io/org/app:latest (a bare name gets localhost/ and :latest)',
     placeHolder: 'repository[:tag]',
@@ -102,7 +104,8 @@ export async function removeImages(services: Services, arg?: unknown, all?: unkn
       ...plan.images.flatMap((r) => (r.names.length > 1 ? [`${shortId(r.id)} also loses the names ${r.names.slice(1).join(', ')}.`] : [])),
       ...plan.blocked.map((b) => `Kept: ${b.message}.`),
     ];
-    const ok = await vscode.window.showWarningMessage(`Remove ${what}?`, { modal: true, detail: detailLines.join('\n') }, 'Remove');
+    // A script that already asked its user passes `confirmed: true`; everyone else sees the modal.
+    const ok = scriptedFlag(arg, 'confirmed') ? 'Remove' : await vscode.window.showWarningMessage(`Remove ${what}?`, { modal: true, detail: detailLines.join('\n') }, 'Remove');
     if (ok !== 'Remove') return;
     try {
       const result = await vscode.window.withProgress(
@@ -116,6 +119,17 @@ export async function removeImages(services: Services, arg?: unknown, all?: unkn
       await showError(services, `Could not remove ${what}`, e);
     }
   }
+}
+
+/** A string field of a plain-object argument (scripts, keybindings, tests), if given. */
+function scriptedString(arg: unknown, key: string): string | undefined {
+  if (typeof arg !== 'object' || arg === null || 'kind' in arg) return undefined;
+  const v = (arg as Record<string, unknown>)[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function scriptedFlag(arg: unknown, key: string): boolean {
+  return typeof arg === 'object' && arg !== null && !('kind' in arg) && (arg as Record<string, unknown>)[key] === true;
 }
 
 function groupByStore(targets: ImageTarget[]): Map<string, ImageTarget[]> {
@@ -146,7 +160,12 @@ export async function saveImage(services: Services, arg?: unknown, all?: unknown
   }
   const [storeId, group] = [...groups][0]!;
   const formats = group.length > 1 ? (['docker-archive'] as SaveFormat[]) : [...SAVE_FORMATS];
-  const picked = await vscode.window.showQuickPick(
+  const givenFormat = scriptedString(arg, 'format');
+  if (givenFormat !== undefined && !formats.includes(givenFormat as SaveFormat)) {
+    void vscode.window.showWarningMessage(`Strata cannot save as "${givenFormat}"; use one of ${formats.join(', ')}.`);
+    return;
+  }
+  const picked = givenFormat !== undefined ? { format: givenFormat as SaveFormat } : await vscode.window.showQuickPick(
     formats.map((f) => ({ label: FORMAT_INFO[f].label, detail: FORMAT_INFO[f].detail, format: f })),
     { title: group.length > 1 ? `Save ${group.length} images as (several images need docker-archive)` : `Save ${group[0]!.label} as` },
   );
@@ -154,7 +173,8 @@ export async function saveImage(services: Services, arg?: unknown, all?: unknown
   const info = FORMAT_INFO[picked.format];
   const base = (group[0]!.names[0] ?? shortId(group[0]!.imageId)).replace(/^.*\//, '').replace(/[:@]/g, '_');
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
-  const uri = await vscode.window.showSaveDialog({
+  const givenOutput = scriptedString(arg, 'output');
+  const uri = givenOutput !== undefined ? vscode.Uri.file(givenOutput) : await vscode.window.showSaveDialog({
     title: info.dir ? 'Directory to create' : 'Archive to write',
     defaultUri: vscode.Uri.joinPath(folder, info.ext ? `${base}.${info.ext}` : base),
     saveLabel: 'Save',
