@@ -15,6 +15,10 @@ import {
   ListImages,
   ListStores,
   PlanRemoval,
+  RemoveImages,
+  TagImage,
+  UntagImage,
+  ValidateReference,
   type ServerSettings,
 } from '../shared/protocol';
 import { toResponseError } from './errors';
@@ -83,6 +87,10 @@ connection.onRequest(ImageDetailsRequest.type, guard((p, t) => handlers.imageDet
 connection.onRequest(InspectImage.type, guard((p, t) => handlers.inspectImage(p, t)));
 connection.onRequest(ImageHistory.type, guard((p, t) => handlers.imageHistory(p, t)));
 connection.onRequest(PlanRemoval.type, guard((p, t) => handlers.planRemoval(p, t)));
+connection.onRequest(ValidateReference.type, guard((p) => handlers.validateReference(p.name)));
+connection.onRequest(TagImage.type, guard((p, t) => handlers.tagImage(p, t)));
+connection.onRequest(UntagImage.type, guard((p, t) => handlers.untagImage(p, t)));
+connection.onRequest(RemoveImages.type, guard((p, t) => handlers.removeImages(p, t)));
 
 connection.onShutdown(() => watcher?.dispose());
 connection.listen();

@@ -7,11 +7,13 @@ import type { CancellationToken } from 'vscode-languageserver/node';
 import { StoreError } from '../store/errors';
 import type { ImageEntry, StoreSnapshot } from '../store/snapshot';
 import type { Store } from '../store/store';
-import type { HistoryEntry, ImageDetails, RemovalPlan, StoreCapability, StoreInfo } from '../shared/model';
-import type { ImageParams, ListImagesParams, ListImagesResult, RemoveParams } from '../shared/protocol';
+import type { HistoryEntry, ImageDetails, RemovalPlan, RemovalResult, StoreCapability, StoreInfo } from '../shared/model';
+import type { ImageParams, ListImagesParams, ListImagesResult, RemoveParams, TagParams } from '../shared/protocol';
 import { imageHistory } from '../store/history';
 import { summarizeImage } from '../store/images-list';
 import { inspectImage } from '../store/inspect';
+import { normalizeName } from '../store/reference';
+import { removeImages, tagImage, untagImage } from '../store/write';
 import { imageDetails, planRemoval, toImageSummary } from './image-dto';
 import type { StoreRegistry } from './store-registry';
 
@@ -32,7 +34,7 @@ export class StoreHandlers {
   constructor(readonly registry: StoreRegistry) {}
 
   capabilities(): StoreCapability[] {
-    return [];
+    return ['tag', 'untag', 'remove'];
   }
 
   listStores(): StoreInfo[] {
@@ -76,6 +78,43 @@ export class StoreHandlers {
     const { store } = this.registry.get(p.storeId);
     const snap = await store.snapshot({ signal: signalOf(token) });
     return planRemoval(snap, p.imageIds.map((id) => findImage(snap, id)));
+  }
+
+  /** '' when `name` can be given to Tag…, else the sentence saying why not. */
+  validateReference(name: string): string {
+    if (name.startsWith('sha256:')) return 'A tag cannot be a digest';
+    try {
+      const ref = normalizeName(name);
+      if (ref.digest !== undefined) return 'Give a tag, not a digest (name:tag)';
+      return '';
+    } catch (e) {
+      return e instanceof StoreError ? e.message : String(e);
+    }
+  }
+
+  /** Adds a name; returns it normalised as stored (`app` → `localhost/app:latest`). */
+  async tagImage(p: TagParams, token?: CancellationToken): Promise<string> {
+    const { store } = this.registry.get(p.storeId);
+    const r = await tagImage(store, p.imageId, [p.name], { signal: signalOf(token) });
+    return r.changed[0] ?? p.name;
+  }
+
+  async untagImage(p: TagParams, token?: CancellationToken): Promise<void> {
+    const { store } = this.registry.get(p.storeId);
+    await untagImage(store, p.imageId, [p.name], { signal: signalOf(token) });
+  }
+
+  /**
+   * Removes exactly the confirmed images (by ID, whatever their names: the user saw them listed)
+   * and no dangling parents, so the result matches the plan the confirmation showed.
+   */
+  async removeImages(p: RemoveParams, token?: CancellationToken): Promise<RemovalResult> {
+    const { store } = this.registry.get(p.storeId);
+    throwIfCancelled(token);
+    const report = await removeImages(store, p.imageIds, { force: true, noPrune: true, signal: signalOf(token) });
+    const removed = report.images.filter((i) => i.removed).map((i) => i.id);
+    if (removed.length === 0 && report.errors.length > 0) throw report.errors[0]!;
+    return { removed, bytes: report.freedBytes, errors: report.errors.map((e) => ({ code: e.code, message: e.message })) };
   }
 
   /** Resolves an image of a store by full ID (what the tree sends). */

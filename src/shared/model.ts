@@ -124,7 +124,10 @@ export interface RemovalPlan {
 
 export interface RemovalResult {
   removed: string[];
+  /** Disk space actually released. */
   bytes: number;
+  /** Images that could not be removed (the others were). */
+  errors: { code: StoreErrorCode; message: string }[];
 }
 
 /** Archive formats `podman save` knows. */

@@ -15,6 +15,11 @@ import {
   ListImages,
   ListStores,
   PlanRemoval,
+  RemoveImages,
+  TagImage,
+  UntagImage,
+  ValidateReference,
+  Capabilities,
   STORE_ERROR,
   type StoreErrorData,
 } from '../../src/shared/protocol';
@@ -132,6 +137,44 @@ describe('store server', opts, () => {
       assert.equal((e.data as StoreErrorData).storeCode, 'NotFound');
       return true;
     });
+  });
+
+  test('advertises the write operations it has', async () => {
+    const caps = await server.conn.sendRequest(Capabilities.type);
+    for (const c of ['tag', 'untag', 'remove'] as const) assert.ok(caps.includes(c), c);
+  });
+
+  test('validates references as the user types', async () => {
+    assert.equal(await server.conn.sendRequest(ValidateReference.type, { name: 'app:1.0' }), '');
+    assert.equal(await server.conn.sendRequest(ValidateReference.type, { name: 'quay.io/org/app' }), '');
+    assert.notEqual(await server.conn.sendRequest(ValidateReference.type, { name: 'UPPER/case' }), '');
+    assert.notEqual(await server.conn.sendRequest(ValidateReference.type, { name: 'app:' }), '');
+    assert.notEqual(await server.conn.sendRequest(ValidateReference.type, { name: 'sha256:' + 'a'.repeat(64) }), '');
+  });
+
+  test('tag and untag change the store as podman sees it', async () => {
+    const added = await server.conn.sendRequest(TagImage.type, { storeId, imageId: fx.base, name: 'proto-tag' });
+    assert.equal(added, 'localhost/proto-tag:latest');
+    let tags = (JSON.parse(podman(fx.store, ['image', 'inspect', fx.base])) as { RepoTags: string[] }[])[0]!.RepoTags;
+    assert.ok(tags.includes('localhost/proto-tag:latest'));
+    await server.conn.sendRequest(UntagImage.type, { storeId, imageId: fx.base, name: 'localhost/proto-tag:latest' });
+    tags = (JSON.parse(podman(fx.store, ['image', 'inspect', fx.base])) as { RepoTags: string[] }[])[0]!.RepoTags;
+    assert.ok(!tags.includes('localhost/proto-tag:latest'));
+  });
+
+  test('removing an image a container uses fails with ImageInUse; a dangling one goes', async () => {
+    await assert.rejects(server.conn.sendRequest(RemoveImages.type, { storeId, imageIds: [fx.base] }), (e: unknown) => {
+      assert.ok(e instanceof ResponseError);
+      assert.equal((e.data as StoreErrorData).storeCode, 'ImageInUse');
+      return true;
+    });
+    const plan = await server.conn.sendRequest(PlanRemoval.type, { storeId, imageIds: [fx.dangling] });
+    const r = await server.conn.sendRequest(RemoveImages.type, { storeId, imageIds: [fx.dangling] });
+    assert.deepEqual(r.removed, [fx.dangling]);
+    assert.deepEqual(r.errors, []);
+    assert.equal(plan.layers, 1);
+    assert.ok(r.bytes > 0);
+    assert.ok(!podman(fx.store, ['images', '-a', '-q', '--no-trunc']).includes(fx.dangling));
   });
 
   test('an external podman tag sends store/didChange, and the new name is listed', async () => {
