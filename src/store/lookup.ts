@@ -345,9 +345,11 @@ function lookupWith(ctx: Ctx, input: string): LookupResult {
   if (colon >= 0 && KNOWN_TRANSPORTS.has(input.slice(0, colon))) {
     const transport = input.slice(0, colon);
     const rest = input.slice(colon + 1);
-    if (transport === 'containers-storage') return lookupStorageReference(idx, rest, input);
     // When the transport cannot parse the rest, podman goes on treating the whole input as a name.
-    if (transportParses(transport, rest, pathExists)) {
+    if (transport === 'containers-storage') {
+      const parsed = parseStorageReference(idx, rest, input);
+      if (parsed) return storageImage(idx, parsed, input);
+    } else if (transportParses(transport, rest, pathExists)) {
       throw new StoreError('InvalidReference', `unsupported transport "${transport}" for looking up local images`, { input, transport });
     }
   }
@@ -612,25 +614,30 @@ function transportParses(transport: string, rest: string, pathExists: (p: string
 
 const MINIMUM_TRUNCATED_ID_LENGTH = 3;
 
-function lookupStorageReference(idx: LookupIndex, refIn: string, input: string): LookupResult {
-  const bad = (msg: string): StoreError => new StoreError('InvalidReference', msg, { input });
+/**
+ * The storage transport's ParseStoreReference: an optional `@ID` (full or a unique prefix of 3+),
+ * a bare ID prefix of 3+, otherwise a Docker-normalized name with `:latest` added. Undefined
+ * when it does not parse: podman then treats the whole input as a plain name.
+ */
+function parseStorageReference(idx: LookupIndex, refIn: string, input: string): { named?: Reference; id: string } | undefined {
   let ref = refIn;
   if (ref.startsWith('[')) {
-    throw bad(`${input}: a store specifier in a containers-storage: reference is not supported; open that store instead`);
+    // podman would open the store named in brackets; a Strata snapshot is one store.
+    throw new StoreError('InvalidReference', `${input}: a store specifier in a containers-storage: reference is not supported; open that store instead`, { input });
   }
-  if (ref === '') throw bad(`"" is an empty reference: invalid reference`);
+  if (ref === '') return undefined;
   let id = '';
   const split = ref.lastIndexOf('@');
   if (split !== -1) {
     const possibleId = ref.slice(split + 1);
-    if (possibleId === '') throw bad(`empty trailing digest or ID in "${ref}": invalid reference`);
+    if (possibleId === '') return undefined;
     if (!isValidDigest(possibleId)) {
       if (isValidDigest(`sha256:${possibleId}`)) {
         id = possibleId;
       } else {
         const img = storeImage(idx, possibleId);
         if (img && possibleId.length >= MINIMUM_TRUNCATED_ID_LENGTH && img.record.id.startsWith(possibleId)) id = img.record.id;
-        else throw bad(`"${possibleId}" does not look like an image ID or digest: invalid reference`);
+        else return undefined;
       }
       ref = ref.slice(0, split);
     }
@@ -646,13 +653,17 @@ function lookupStorageReference(idx: LookupIndex, refIn: string, input: string):
   if (ref !== '') {
     try {
       named = tagNameOnly(parseNormalizedNamed(ref));
-    } catch (e) {
-      throw bad(`parsing named reference "${ref}": ${(e as Error).message}`);
+    } catch {
+      return undefined;
     }
   }
-  if (!named && id === '') throw bad('invalid reference');
+  if (!named && id === '') return undefined;
+  return { named, id };
+}
 
-  // GetStoreImage: the name as a stored name, then resolveImage.
+/** The storage transport's GetStoreImage: the name as a stored name, then resolveImage. */
+function storageImage(idx: LookupIndex, parsed: { named?: Reference; id: string }, input: string): LookupResult {
+  const { named, id } = parsed;
   if (named) {
     const byName = storeImage(idx, named.toString());
     if (byName) return { image: byName, resolvedName: '' };
@@ -667,7 +678,10 @@ function lookupStorageReference(idx: LookupIndex, refIn: string, input: string):
     }
   }
   if (!loaded && id !== '') loaded = storeImage(idx, id);
-  if (!loaded || (named && !imageMatchesRepo(loaded, named))) throw notKnown(input);
+  if (!loaded || (named && !imageMatchesRepo(loaded, named))) {
+    // podman's own message here is a bare "image not known".
+    throw new StoreError('ImageNotKnown', `${input}: image not known`, { input, transport: 'containers-storage' });
+  }
   return { image: loaded, resolvedName: '' };
 }
 

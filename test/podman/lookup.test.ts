@@ -65,7 +65,7 @@ function strataLookup(snapshot: StoreSnapshot, input: string, lookupRegistries: 
       return { error: `${input}: image not known` };
     }
     // podman leaves the input out of this one message; ours names it.
-    if (e.code === 'ImageNotKnown' && input.startsWith('containers-storage:')) return { error: 'image not known' };
+    if (e.code === 'ImageNotKnown' && e.detail.transport === 'containers-storage') return { error: 'image not known' };
     return { error: e.message };
   }
 }
@@ -177,6 +177,7 @@ test('lookupImage finds what podman image inspect finds', opts, async () => {
     'library/alpine', 'web', 'quay.io/web', 'docker.io/web', 'aliased', 'aliased:latest', 'quay.io/example/aliased', 'nothere',
     'Foo', '', 'ab:cd:ef', 'a..b', 'docker://app', 'containers-storage:localhost/app', 'containers-storage:app',
     'containers-storage:quay.io/example/app:1.0', `containers-storage:${A.slice(0, 6)}`, `containers-storage:@${A}`,
+    'containers-storage:', 'containers-storage:app@zzz', 'containers-storage:Foo', `containers-storage:quay.io/example/app@${'sha256:' + '2'.repeat(64)}`,
     'dir:/nonexistent/x', `dir:${st.dir}/x`, 'docker:app', 'sha256:abc', `sha256:${'0'.repeat(64)}`, '0'.repeat(64),
     `nothere@${digestA}`, `app@${digestA}`, `app:1.0@${digestA}`, `quay.io/example/app@${digestA}`, `quay.io/other/thing:9@${digestA}`,
     `app@sha256:${'1'.repeat(64)}`, `app@sha256:${'A'.repeat(64)}`, `app@sha512:${'1'.repeat(64)}`,

@@ -181,6 +181,10 @@ test('transports: containers-storage: is resolved, others refused, unparsable on
   // storage references are Docker-normalized: `app` means docker.io/library/app
   fails(store, 'containers-storage:app', 'ImageNotKnown', 'containers-storage:app: image not known');
   fails(store, 'containers-storage:75', 'ImageNotKnown', 'containers-storage:75: image not known');
+  // what the storage transport cannot parse is looked up as a plain name
+  fails(store, 'containers-storage:', 'InvalidReference', 'invalid reference format');
+  fails(store, 'containers-storage:app@zzz', 'InvalidReference', 'invalid reference format');
+  fails(store, 'containers-storage:Foo', 'ImageNotKnown', 'containers-storage:Foo: image not known');
   fails(store, 'docker://alpine', 'InvalidReference', 'unsupported transport "docker" for looking up local images');
   fails(store, 'docker-archive:/x.tar', 'InvalidReference', 'unsupported transport "docker-archive" for looking up local images');
   fails(store, 'docker-daemon:foo:1', 'InvalidReference', 'unsupported transport "docker-daemon" for looking up local images');
