@@ -9,6 +9,8 @@ import { treeCommand } from './tree';
 import { tagCommand, untagCommand } from './tag';
 import { rmiCommand } from './rmi';
 import { saveCommand } from './save';
+import { loadCommand } from './load';
+import { importCommand } from './import';
 
 export const COMMANDS: Command[] = [
   imagesCommand,
@@ -19,4 +21,6 @@ export const COMMANDS: Command[] = [
   untagCommand,
   rmiCommand,
   saveCommand,
+  loadCommand,
+  importCommand,
 ];

@@ -1,0 +1,35 @@
+/*
+ * `strata import FILE [REFERENCE]`: podman import of a rootfs tarball (optionally gzip'd).
+ * Prints "sha256:<id>" like podman.
+ */
+import type { Command } from '../args';
+import { openStore, UsageError } from '../args';
+import { importTarball } from '../../store/load/import';
+
+export const importCommand: Command = {
+  name: 'import',
+  usage: 'import FILE [REFERENCE] [--os OS] [--arch ARCH]   import a rootfs tarball like `podman import`',
+  flags: [{ name: 'os', value: true }, { name: 'arch', value: true }, { name: 'quiet', short: 'q' }],
+  async run(global, args, out) {
+    const [file, reference, ...rest] = args.positional;
+    if (file === undefined || rest.length > 0) throw new UsageError('import needs FILE and at most one REFERENCE');
+    if (file === '-' || /^https?:\/\//.test(file)) throw new UsageError('import reads a local file; stdin and URLs are not supported');
+    const store = openStore(global);
+    const ac = new AbortController();
+    const onSignal = (): void => ac.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      const result = await importTarball(store, file, {
+        reference,
+        os: typeof args.flags.os === 'string' ? args.flags.os : undefined,
+        arch: typeof args.flags.arch === 'string' ? args.flags.arch : undefined,
+        signal: ac.signal,
+      });
+      out(`sha256:${result.id}\n`);
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  },
+};
