@@ -54,3 +54,6 @@ export { tagImage, untagImage, removeImages, removeExitCode, resolveEventsConfig
 export type { NameChangeOptions, NameChangeResult, RemoveOptions, RemoveReport, RemovedImage, EventsConfig } from './write';
 export { saveImages, SAVE_FORMATS, type SaveFormat, type SaveOptions, type SaveProgress, type SaveResult, type SavedImage } from './save';
 export { layerTarStream, type LayerStreamOptions } from './layer-stream';
+export { loadArchive, chainLayerId, type LoadOptions, type LoadResult, type LoadProgress, type LoadedImage } from './load/load';
+export { importTarball, type ImportOptions, type ImportResult } from './load/import';
+export type { ArchiveFormat } from './load/image-source';

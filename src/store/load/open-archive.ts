@@ -24,7 +24,8 @@ export async function openArchive(input: string, signal?: AbortSignal): Promise<
     try {
       return await fn();
     } catch (e) {
-      if (isStoreError(e, 'Cancelled') || isStoreError(e, 'PermissionDenied') || isStoreError(e, 'IoError')) throw e;
+      // Content that contradicts its own digests is not "some other format": say so directly.
+      if (isStoreError(e, 'Cancelled') || isStoreError(e, 'PermissionDenied') || isStoreError(e, 'IoError') || isStoreError(e, 'DigestMismatch')) throw e;
       errors.push(`${transport}: ${(e as Error).message}`);
       return undefined;
     }
