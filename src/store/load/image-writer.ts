@@ -16,6 +16,9 @@ import type { ImageRecord } from '../records';
 import type { Store } from '../store';
 import { sha256 } from './image-source';
 import { goNow } from './go-time';
+import { encodeGoJson } from '../go-json';
+import { updateImageNames } from '../write/names';
+import { IMAGE_FIELD_ORDER, setField } from '../write/record-fields';
 
 export interface ImageCommit {
   id: string;
@@ -42,7 +45,7 @@ export async function commitImages(store: Store, lockOpts: LockOptions, commits:
     const images = readJsonArray<ImageRecord>(imagesJson, 'the image list');
     for (const c of commits) applyCommit(store, images, c, restore, createdDirs);
     held.recordWrite();
-    atomicWriteFile(imagesJson, JSON.stringify(images));
+    atomicWriteFile(imagesJson, encodeGoJson(images));
   } catch (e) {
     for (const dir of createdDirs) fs.rmSync(dir, { recursive: true, force: true });
     for (const r of restore.reverse()) {
@@ -67,17 +70,12 @@ function applyCommit(
   createdDirs: string[],
 ): void {
   const dataDir = path.join(store.primary.imagesDir, c.id);
-  let rec = images.find((r) => r.id === c.id);
-  if (rec) {
-    if ((rec.layer ?? '') !== (c.topLayer ?? '')) {
-      throw new StoreError('InvalidArchive', `image with ID "${c.id}" already exists, but uses a different top layer`, { imageId: c.id });
-    }
-  } else {
-    rec = { id: c.id };
-    if (c.topLayer) rec.layer = c.topLayer;
-    rec.created = c.created ?? goNow();
-    images.push(rec);
+  const existing = images.find((r) => r.id === c.id);
+  if (existing && (existing.layer ?? '') !== (c.topLayer ?? '')) {
+    throw new StoreError('InvalidArchive', `image with ID "${c.id}" already exists, but uses a different top layer`, { imageId: c.id });
   }
+  const rec: ImageRecord = existing ?? newImageRecord(images, c);
+  const set = (key: string, value: unknown): void => setField(rec, key, value, IMAGE_FIELD_ORDER);
   const createdDir = !fs.existsSync(dataDir) || createdDirs.includes(dataDir);
   if (!fs.existsSync(dataDir)) {
     fs.mkdirSync(dataDir, { mode: 0o700 });
@@ -90,10 +88,10 @@ function applyCommit(
     atomicWriteFile(file, data);
     const names = rec['big-data-names'] ?? [];
     if (!names.includes(key)) names.push(key);
-    rec['big-data-names'] = names;
-    rec['big-data-sizes'] = sortedMap({ ...(rec['big-data-sizes'] ?? {}), [key]: data.length });
+    set('big-data-names', names);
+    set('big-data-sizes', sortedMap({ ...(rec['big-data-sizes'] ?? {}), [key]: data.length }));
     // c/image digests manifests with manifest.Digest, which is sha256 of the bytes for schema 2 and OCI.
-    rec['big-data-digests'] = sortedMap({ ...(rec['big-data-digests'] ?? {}), [key]: sha256(data) });
+    set('big-data-digests', sortedMap({ ...(rec['big-data-digests'] ?? {}), [key]: sha256(data) }));
   };
   const copies = c.addNames.length > 0 ? c.addNames : [undefined];
   for (const name of copies) {
@@ -102,12 +100,22 @@ function applyCommit(
     setBigData(DEFAULT_MANIFEST_KEY, c.manifest);
     setBigData(`signature-${manifestDigest.slice('sha256:'.length)}`, Buffer.alloc(0));
     // recomputeDigests: a record without a digest takes its first manifest digest.
-    if (!rec.digest) rec.digest = manifestDigest;
-    rec.metadata = JSON.stringify({ 'signatures-sizes': { [manifestDigest]: [] } });
-    if (name !== undefined) updateNames(images, rec, [name, ...(rec.names ?? [])]);
+    if (!rec.digest) set('digest', manifestDigest);
+    set('metadata', JSON.stringify({ 'signatures-sizes': { [manifestDigest]: [] } }));
+    // c/image's Commit adds the reference's name (AddNames: new names first).
+    if (name !== undefined) updateImageNames(images, rec, [name], 'add');
   }
-  for (const name of c.appendNames ?? []) updateNames(images, rec, [...(rec.names ?? []), name]);
-  orderImageKeys(rec);
+  // libimage's Tag (4.3): SetNames(old names + the new one).
+  for (const name of c.appendNames ?? []) updateImageNames(images, rec, [...(rec.names ?? []), name], 'set');
+}
+
+/** c/storage's CreateImage: appended at the end of the list. */
+function newImageRecord(images: ImageRecord[], c: ImageCommit): ImageRecord {
+  const rec: ImageRecord = { id: c.id };
+  if (c.topLayer) rec.layer = c.topLayer;
+  rec.created = c.created ?? goNow();
+  images.push(rec);
+  return rec;
 }
 
 function readIfExists(file: string): Buffer | undefined {
@@ -123,49 +131,4 @@ function sortedMap<V>(m: Record<string, V>): Record<string, V> {
   const out: Record<string, V> = {};
   for (const k of Object.keys(m).sort()) out[k] = m[k]!;
   return out;
-}
-
-/**
- * c/storage's updateNames: the new list (deduplicated, first wins) replaces the image's names;
- * each name is taken away from any other image and pushed to the front of the history.
- */
-export function updateNames(images: ImageRecord[], target: ImageRecord, wanted: string[]): void {
-  const names = [...new Set(wanted)];
-  for (const other of images) {
-    if (other === target || !other.names) continue;
-    const kept = other.names.filter((n) => !names.includes(n));
-    if (kept.length !== other.names.length) {
-      if (kept.length > 0) other.names = kept;
-      else delete other.names;
-    }
-  }
-  let history = target['names-history'] ?? [];
-  for (const n of names) history = [n, ...history.filter((h) => h !== n)];
-  if (names.length > 0) target.names = names;
-  else delete target.names;
-  if (history.length > 0) target['names-history'] = history;
-}
-
-/** c/storage's Image field order, with any unknown keys kept after the known ones. */
-const IMAGE_KEY_ORDER = [
-  'id',
-  'digest',
-  'names',
-  'names-history',
-  'layer',
-  'mapped-layers',
-  'metadata',
-  'big-data-names',
-  'big-data-sizes',
-  'big-data-digests',
-  'created',
-  'flags',
-];
-
-function orderImageKeys(rec: ImageRecord): void {
-  const entries = Object.entries(rec);
-  const known = IMAGE_KEY_ORDER.filter((k) => k in rec).map((k) => [k, rec[k]] as const);
-  const unknown = entries.filter(([k]) => !IMAGE_KEY_ORDER.includes(k));
-  for (const k of Object.keys(rec)) delete rec[k];
-  for (const [k, v] of [...known, ...unknown]) rec[k] = v;
 }

@@ -10,7 +10,7 @@ import { StoreError, fsError, isStoreError } from '../errors';
 import type { LockOptions } from '../lock';
 import type { Store } from '../store';
 import { Compression, decompressed } from '../layer/layer-stream';
-import { goJsonString } from '../tar/go-json';
+import { goJsonString } from '../go-json';
 import { goTimeFromConfig, goTimeLocal } from './go-time';
 import { commitImages } from './image-writer';
 import { sha256 } from './image-source';

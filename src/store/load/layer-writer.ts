@@ -18,6 +18,8 @@ import { streamLayer, type StreamedLayer } from '../layer/layer-stream';
 import { toByteString } from '../layer/root-path';
 import { TarSplitWriter } from '../tar/tar-split-writer';
 import { goNow } from './go-time';
+import { encodeGoJson } from '../go-json';
+import { LAYER_FIELD_ORDER, setField } from '../write/record-fields';
 
 export interface LayerInput {
   /** Digest of the blob as the archive stores it (verified); undefined when unknown. */
@@ -70,7 +72,7 @@ export class LayerWriter {
     if (!this.held) throw new StoreError('LockFailed', 'Layer writes need the layers lock');
     // Token first (c/storage ≥1.45 order): a crash in between only makes readers reload.
     this.held.recordWrite();
-    atomicWriteFile(this.layersJson, JSON.stringify(this.records));
+    atomicWriteFile(this.layersJson, encodeGoJson(this.records));
   }
 
   private tarSplitPath(id: string): string {
@@ -108,13 +110,14 @@ export class LayerWriter {
       await tarSplit.abort();
       throw e;
     }
-    record['compressed-diff-digest'] = streamed.compressedDigest;
-    record['compressed-size'] = streamed.compressedSize;
-    record['diff-digest'] = streamed.diffDigest;
-    record['diff-size'] = streamed.diffSize;
-    if (streamed.compression !== 0) record.compression = streamed.compression;
-    if (streamed.uids.length > 0) record.uidset = streamed.uids;
-    if (streamed.gids.length > 0) record.gidset = streamed.gids;
+    const set = (key: string, value: unknown): void => setField(record, key, value, LAYER_FIELD_ORDER);
+    set('compressed-diff-digest', streamed.compressedDigest);
+    set('compressed-size', streamed.compressedSize);
+    set('diff-digest', streamed.diffDigest);
+    set('diff-size', streamed.diffSize);
+    if (streamed.compression !== 0) set('compression', streamed.compression);
+    if (streamed.uids.length > 0) set('uidset', streamed.uids);
+    if (streamed.gids.length > 0) set('gidset', streamed.gids);
     delete record.flags;
     this.save();
     return { record, reused: false };

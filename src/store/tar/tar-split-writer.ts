@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { randomInt } from 'node:crypto';
 import { StoreError, fsError } from '../errors';
-import { goJsonString } from './go-json';
+import { goJsonString } from '../go-json';
 
 const SEGMENT_TYPE = 2;
 const FILE_TYPE = 1;
