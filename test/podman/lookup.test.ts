@@ -245,3 +245,46 @@ test('the shared fixture store: every name, ID prefix and digest, additional sto
   }
   compareAll(snap, [...inputs], fxEnv, []);
 });
+
+test('registries.conf selection: user file, drop-ins, XDG_CONFIG_HOME (ignored), as podman reads them', opts, async () => {
+  const snap = await snapshotOf();
+  const inputs = ['alpine', 'web', 'aliased', 'busybox', 'app', 'tool'];
+  const home = (name: string, files: Record<string, string>): string => {
+    const dir = path.join(st.dir, name);
+    for (const [rel, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), text);
+    }
+    return dir;
+  };
+  const base = { ...podmanEnv(st) };
+  delete base.CONTAINERS_REGISTRIES_CONF;
+  delete base.REGISTRIES_CONFIG_PATH;
+  const cases: Record<string, NodeJS.ProcessEnv> = {
+    // The user's file replaces /etc's file and /etc's drop-ins (so the machine's alpine alias is gone).
+    'user file': {
+      ...base,
+      HOME: home('home-user', {
+        '.config/containers/registries.conf': 'unqualified-search-registries = ["docker.io", "quay.io"]\n[aliases]\n"aliased" = "docker.io/library/web"\n',
+        '.config/containers/registries.conf.d/10.conf': '[aliases]\n"tool" = "docker.io/someuser/tool"\n',
+      }),
+    },
+    // No user file: /etc's file and drop-ins, then the user's drop-ins.
+    'user drop-in': {
+      ...base,
+      HOME: home('home-dropin', { '.config/containers/registries.conf.d/10.conf': 'unqualified-search-registries = ["quay.io"]\n[aliases]\n"alpine" = ""\n"web" = "docker.io/library/web"\n' }),
+    },
+    // c/image v5.23.1 looks under $HOME/.config, never $XDG_CONFIG_HOME.
+    'XDG_CONFIG_HOME': {
+      ...base,
+      HOME: home('home-empty', {}),
+      XDG_CONFIG_HOME: home('xdg', { 'containers/registries.conf': '[aliases]\n"web" = "quay.io/web"\n"alpine" = "docker.io/library/web"\n' }),
+    },
+  };
+  for (const [name, e] of Object.entries(cases)) {
+    const reg = loadRegistriesConfig({ ...realRegistriesEnvironment(), env: e, home: e.HOME! });
+    const ours = inputs.map((input) => strataLookup(snap, input, reg));
+    const theirs = podmanLookups(inputs, ours, e, st.flags);
+    inputs.forEach((input, i) => assert.deepEqual(ours[i], theirs[i], `${name}: ${input}`));
+  }
+});
