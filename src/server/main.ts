@@ -11,7 +11,9 @@ import {
   DidChange,
   ImageDetailsRequest,
   ImageHistory,
+  ImportImage,
   InspectImage,
+  LoadImages,
   ListImages,
   ListStores,
   PlanRemoval,
@@ -22,7 +24,7 @@ import {
   type ServerSettings,
 } from '../shared/protocol';
 import { toResponseError } from './errors';
-import { StoreHandlers } from './store-handlers';
+import { StoreHandlers, type ProgressSink } from './store-handlers';
 import { StoreRegistry } from './store-registry';
 import { StoreWatcher } from './store-watcher';
 
@@ -92,5 +94,23 @@ connection.onRequest(TagImage.type, guard((p, t) => handlers.tagImage(p, t)));
 connection.onRequest(UntagImage.type, guard((p, t) => handlers.untagImage(p, t)));
 connection.onRequest(RemoveImages.type, guard((p, t) => handlers.removeImages(p, t)));
 
+/** Work-done progress for a request that passed a token; reports only when the percentage moves. */
+function progressFor(token: string | number | undefined): ProgressSink | undefined {
+  if (token === undefined) return undefined;
+  const reporter = connection.window.attachWorkDoneProgress(token);
+  let last = -1;
+  return {
+    begin: (title) => reporter.begin(title, 0, undefined, true),
+    report: (percentage, message) => {
+      if (percentage === last) return;
+      last = percentage;
+      reporter.report(percentage, message);
+    },
+    done: () => reporter.done(),
+  };
+}
+
+connection.onRequest(LoadImages.type, guard((p, t) => handlers.loadImages(p, t, progressFor(p.workDoneToken))));
+connection.onRequest(ImportImage.type, guard((p, t) => handlers.importImage(p, t, progressFor(p.workDoneToken))));
 connection.onShutdown(() => watcher?.dispose());
 connection.listen();

@@ -8,7 +8,9 @@ import { StoreError } from '../store/errors';
 import type { ImageEntry, StoreSnapshot } from '../store/snapshot';
 import type { Store } from '../store/store';
 import type { HistoryEntry, ImageDetails, RemovalPlan, RemovalResult, StoreCapability, StoreInfo } from '../shared/model';
-import type { ImageParams, ListImagesParams, ListImagesResult, RemoveParams, TagParams } from '../shared/protocol';
+import type { ImageParams, ImportParams, ListImagesParams, ListImagesResult, LoadImagesResult, LoadParams, RemoveParams, TagParams } from '../shared/protocol';
+import { loadArchive } from '../store/load/load';
+import { importTarball } from '../store/load/import';
 import { imageHistory } from '../store/history';
 import { summarizeImage } from '../store/images-list';
 import { inspectImage } from '../store/inspect';
@@ -34,7 +36,7 @@ export class StoreHandlers {
   constructor(readonly registry: StoreRegistry) {}
 
   capabilities(): StoreCapability[] {
-    return ['tag', 'untag', 'remove'];
+    return ['tag', 'untag', 'remove', 'load'];
   }
 
   listStores(): StoreInfo[] {
@@ -117,12 +119,62 @@ export class StoreHandlers {
     return { removed, bytes: report.freedBytes, errors: report.errors.map((e) => ({ code: e.code, message: e.message })) };
   }
 
+  /** Loads an archive; `progress` gets a percentage of the layer bytes and a line per step. */
+  async loadImages(p: LoadParams, token?: CancellationToken, progress?: ProgressSink): Promise<LoadImagesResult> {
+    const { store } = this.registry.get(p.storeId);
+    progress?.begin('Loading images');
+    try {
+      const result = await loadArchive(store, p.input, {
+        signal: signalOf(token),
+        onProgress: (ev) => {
+          if (ev.kind === 'layer') {
+            const of = ev.images > 1 ? ` of image ${ev.image + 1}/${ev.images}` : '';
+            const step = ev.reused ? 'Reusing' : ev.done ? 'Copied' : 'Copying';
+            const pct = Math.floor(((ev.image + (ev.layer + (ev.done ? 1 : 0)) / Math.max(1, ev.layers)) / ev.images) * 100);
+            progress?.report(pct, `${step} layer ${ev.layer + 1}/${ev.layers}${of}`);
+          } else {
+            progress?.report(100, `Stored ${ev.names[0] ?? ev.id.slice(0, 12)}`);
+          }
+        },
+      });
+      return { loaded: result.loaded, imageIds: result.images.map((i) => i.id) };
+    } finally {
+      progress?.done();
+    }
+  }
+
+  /** Imports a rootfs tarball as a one-layer image. */
+  async importImage(p: ImportParams, token?: CancellationToken, progress?: ProgressSink): Promise<{ imageId: string; names: string[] }> {
+    const { store } = this.registry.get(p.storeId);
+    progress?.begin('Importing');
+    try {
+      const r = await importTarball(store, p.file, {
+        reference: p.reference,
+        signal: signalOf(token),
+        onProgress: (ev) => {
+          const half = ev.total > 0 ? (ev.bytes / ev.total) * 50 : 0;
+          progress?.report(Math.floor(ev.phase === 'digest' ? half : 50 + half), ev.phase === 'digest' ? 'Reading the tarball' : 'Writing the layer');
+        },
+      });
+      return { imageId: r.id, names: r.names };
+    } finally {
+      progress?.done();
+    }
+  }
+
   /** Resolves an image of a store by full ID (what the tree sends). */
   async image(p: ImageParams, token?: CancellationToken): Promise<{ store: Store; snap: StoreSnapshot; image: ImageEntry }> {
     const { store } = this.registry.get(p.storeId);
     const snap = await store.snapshot({ signal: signalOf(token) });
     return { store, snap, image: findImage(snap, p.imageId) };
   }
+}
+
+/** Where long requests report work-done progress (the connection's reporter, or nothing). */
+export interface ProgressSink {
+  begin(title: string): void;
+  report(percentage: number, message: string): void;
+  done(): void;
 }
 
 export function findImage(snap: StoreSnapshot, id: string): ImageEntry {

@@ -162,3 +162,32 @@ export namespace DidChange {
   /** server → client, debounced, when a store's records changed on disk (anyone's write, ours too). */
   export const type = new NotificationType<DidChangeParams>(method);
 }
+
+export interface LoadParams extends WorkDoneParams {
+  storeId: string;
+  /** An archive (docker-archive, oci-archive) or a directory (OCI layout, `dir:`), as `podman load -i`. */
+  input: string;
+}
+export interface LoadImagesResult {
+  /** What podman prints after "Loaded image:", one per name (or sha256:<id> for unnamed images). */
+  loaded: string[];
+  imageIds: string[];
+}
+export namespace LoadImages {
+  export const method = 'store/loadImages' as const;
+  /** client → server, from "Load…": loads every image of the archive, reporting progress; cancellable, and a failed or cancelled load leaves nothing behind. */
+  export const type = new RequestType<LoadParams, LoadImagesResult, void>(method);
+}
+
+export interface ImportParams extends WorkDoneParams {
+  storeId: string;
+  /** A rootfs tarball, optionally gzip-compressed. */
+  file: string;
+  /** Name to give the image (normalised like `podman import FILE NAME`); unnamed when absent. */
+  reference?: string;
+}
+export namespace ImportImage {
+  export const method = 'store/importImage' as const;
+  /** client → server, from "Import…": makes a one-layer image from a rootfs tarball; cancellable. Returns the image ID. */
+  export const type = new RequestType<ImportParams, { imageId: string; names: string[] }, void>(method);
+}

@@ -272,3 +272,25 @@ test('import a rootfs tarball (plain and gzip) with both tools on two copies of 
     }
   }
 });
+
+test("archives written by strata save load the same with strata load and podman load", opts, () => {
+  const src = newStore('vfs', 'ssave');
+  strata(src, ['load', '-q', '-i', archives.dam!]);
+  const variants: Array<{ tag: string; args: string[]; names: string[] }> = [
+    { tag: 'da', args: ['-m'], names: ['localhost/app:1', 'localhost/oci-app:1', 'localhost/scratch:1'] },
+    { tag: 'oa', args: ['--format', 'oci-archive'], names: ['localhost/oci-app:1'] },
+    { tag: 'od', args: ['--format', 'oci-dir'], names: ['localhost/app:1'] },
+    { tag: 'dd', args: ['--format', 'docker-dir', '--compress'], names: ['localhost/oci-app:1'] },
+  ];
+  for (const v of variants) {
+    const out = path.join(work, `strata-saved-${v.tag}`);
+    strata(src, ['save', '-q', ...v.args, '-o', out, ...v.names]);
+    const s = newStore('vfs', `ss-${v.tag}`);
+    const p = newStore('vfs', `sp-${v.tag}`);
+    assert.deepEqual(strata(s, ['load', '-q', '-i', out]).trim().split('\n'), podman(p, ['load', '-q', '-i', out]).trim().split('\n'), v.tag);
+    assert.deepEqual(records(s, 'vfs'), records(p, 'vfs'), v.tag);
+    assert.deepEqual(tarSplits(s, 'vfs'), tarSplits(p, 'vfs'), v.tag);
+    assert.deepEqual(layerTrees(s, 'vfs'), layerTrees(p, 'vfs'), v.tag);
+    assert.deepEqual(imagesJson(s), imagesJson(p), v.tag);
+  }
+});
