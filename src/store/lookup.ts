@@ -112,6 +112,8 @@ interface LookupIndex {
   /** store.Images(): each store's records in file order, primary first, repeats included. */
   all: readonly ImageEntry[];
   digests: Map<ImageEntry, string[]>;
+  /** Each image's names parsed (NamedRepoTags), or the error one of them gives. */
+  parsedNames: Map<ImageEntry, Reference[] | StoreError>;
 }
 
 const indexes = new WeakMap<StoreSnapshot, LookupIndex>();
@@ -135,7 +137,7 @@ function indexOf(snapshot: StoreSnapshot): LookupIndex {
     for (const name of entry.record.names ?? []) s.byName.set(name, entry);
   }
   for (const s of stores) s.sortedIds = [...new Set(s.sortedIds)].sort();
-  idx = { stores, all: snapshot.allImages, digests: new Map() };
+  idx = { stores, all: snapshot.allImages, digests: new Map(), parsedNames: new Map() };
   indexes.set(snapshot, idx);
   return idx;
 }
@@ -428,18 +430,7 @@ function lookupInDigestsAndRepoTags(ctx: Ctx, name: string): LookupResult | unde
   const wantName = tagged.name;
   const wantTag = tagged.tag!;
   for (const entry of idx.all) {
-    // NamedRepoTags: every name must parse, before any is compared.
-    const parsed = (entry.record.names ?? []).map((stored) => {
-      try {
-        return parseReference(stored);
-      } catch (e) {
-        throw new StoreError(
-          'InvalidReference',
-          `Image ${entry.record.id.slice(0, 12)} has a name that is not a valid reference, ${JSON.stringify(stored)}: ${(e as Error).message}`,
-          { imageId: entry.record.id, name: stored },
-        );
-      }
-    });
+    const parsed = parsedNamesOf(idx, entry);
     const hit = parsed.find((p) => {
       if ((p.tag ?? '<none>') !== wantTag) return false;
       const n = p.name;
@@ -451,6 +442,31 @@ function lookupInDigestsAndRepoTags(ctx: Ctx, name: string): LookupResult | unde
     if (img) return { image: img, resolvedName: key };
   }
   return undefined;
+}
+
+/** libimage NamedRepoTags: every name must parse, before any is compared. Cached per snapshot. */
+function parsedNamesOf(idx: LookupIndex, entry: ImageEntry): Reference[] {
+  let parsed = idx.parsedNames.get(entry);
+  if (!parsed) {
+    try {
+      parsed = (entry.record.names ?? []).map((stored) => {
+        try {
+          return parseReference(stored);
+        } catch (e) {
+          throw new StoreError(
+            'InvalidReference',
+            `Image ${entry.record.id.slice(0, 12)} has a name that is not a valid reference, ${JSON.stringify(stored)}: ${(e as Error).message}`,
+            { imageId: entry.record.id, name: stored },
+          );
+        }
+      });
+    } catch (e) {
+      parsed = e as StoreError;
+    }
+    idx.parsedNames.set(entry, parsed);
+  }
+  if (parsed instanceof StoreError) throw parsed;
+  return parsed;
 }
 
 // ---------------------------------------------------------------------------------------------
