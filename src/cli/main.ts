@@ -40,7 +40,8 @@ main(process.argv.slice(2)).then(
   },
   (e: unknown) => {
     if (e instanceof StoreError) {
-      process.stderr.write(`Error: ${e.message}\n`);
+      // One line, always: some messages quote file content that may hold newlines.
+      process.stderr.write(`Error: ${e.message.replace(/\s*\n\s*/g, ' ')}\n`);
     } else {
       process.stderr.write(`Error: ${(e as Error)?.stack ?? String(e)}\n`);
     }

@@ -293,7 +293,13 @@ export const KNOWN_DRIVERS = ['overlay', 'vfs', 'btrfs', 'zfs', 'aufs', 'devicem
  * which is what the records are read from, else the configured one, else c/storage's default.
  */
 export function effectiveDriver(graphRoot: string, configured: string, exists: (p: string) => boolean = fs.existsSync): string {
-  if (configured) return configured;
+  if (configured) {
+    // c/storage refuses a driver it does not know ("driver not supported"); so do we, plainly.
+    if (!KNOWN_DRIVERS.includes(configured)) {
+      throw new StoreError('UnsupportedDriver', `unknown storage driver "${configured}": use one of ${KNOWN_DRIVERS.join(', ')}`, { driver: configured });
+    }
+    return configured;
+  }
   const found = KNOWN_DRIVERS.filter((d) => exists(path.join(graphRoot, `${d}-images`)) || exists(path.join(graphRoot, `${d}-layers`)));
   if (found.length === 1) return found[0]!;
   if (found.length > 1) {

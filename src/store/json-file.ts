@@ -21,13 +21,18 @@ export function readJsonArray<T>(file: string, what: string): T[] {
   return parseJsonArray<T>(text, file, what);
 }
 
+/** JSON.parse messages quote the input, newlines included; a message must stay one line. */
+function oneLine(message: string): string {
+  return message.replace(/\s*\n\s*/g, ' ');
+}
+
 export function parseJsonArray<T>(text: string, file: string, what: string): T[] {
   if (text.trim() === '') return [];
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new StoreError('CorruptMetadata', `${what} is not valid JSON (${file}): ${(e as Error).message}`, { path: file }, { cause: e });
+    throw new StoreError('CorruptMetadata', `${what} is not valid JSON (${file}): ${oneLine((e as Error).message)}`, { path: file }, { cause: e });
   }
   if (value === null) return [];
   if (!Array.isArray(value)) {

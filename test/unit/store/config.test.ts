@@ -258,4 +258,6 @@ test('effectiveDriver: configured wins; else the one driver with data on disk; s
   assert.equal(effectiveDriver('/g', '', has('/g/vfs-images')), 'vfs');
   assert.equal(effectiveDriver('/g', '', has()), 'overlay');
   assert.throws(() => effectiveDriver('/g', '', has('/g/vfs-images', '/g/overlay-layers')), (e: unknown) => e instanceof StoreError && e.code === 'InvalidConfig');
+  assert.equal(effectiveDriver('/g', 'zfs', has()), 'zfs');
+  assert.throws(() => effectiveDriver('/g', 'bogus', has()), (e: unknown) => e instanceof StoreError && e.code === 'UnsupportedDriver' && /unknown storage driver "bogus"/.test(e.message));
 });

@@ -1,0 +1,241 @@
+// `npm run bench`: Strata's reader against podman on a large store, side by side in one run.
+//
+// The store (>= 1,000 images, >= 3,000 layers, overlay) is built once by podman itself and kept in
+// bench/.stores/ (git-ignored): a docker-archive made here in code holds CHAINS chains of DEPTH
+// layers each; every chain carries IMAGES_PER_CHAIN images on its last layers, as a multi-step
+// build leaves them: the top one tagged (some with several tags), a few tagged mid-way, the rest
+// untagged intermediate images whose history prefixes make them parents of the next one. One
+// `podman load` of that archive writes every record, layer and big-data file the real way.
+//
+// Then each command runs RUNS times (podman fewer, it is slow), and the medians are printed with
+// ratios, beside the floor: a node process that only reads and JSON-parses images.json,
+// layers.json and every image's config, which is the least any reader of the store must do.
+//
+// Usage: node scripts/bench.mjs [--runs N] [--podman-runs N] [--rebuild] [--build-only]
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import tarStream from 'tar-stream';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CHAINS = 100; // chains of layers, each a "base image + build steps"
+const DEPTH = 30; // layers per chain: 3,000 layers in all
+const IMAGES_PER_CHAIN = 10; // images on the last layers of each chain: 1,000 images
+const MIDWAY_TAGS = [3, 6]; // also tag the images this many steps below the top
+const EXTRA_TAG_EVERY = 4; // every 4th chain's top image gets two more names
+const CHAINS_PER_ARCHIVE = 20; // keeps each manifest.json well under c/image's 1 MiB limit
+const DRIVER = 'overlay';
+const LAYOUT_VERSION = 1; // bump when the generated store changes
+
+const args = process.argv.slice(2);
+const argValue = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const RUNS = argValue('--runs', 15);
+const PODMAN_RUNS = argValue('--podman-runs', 5);
+const REBUILD = args.includes('--rebuild');
+const BUILD_ONLY = args.includes('--build-only');
+
+const key = createHash('sha256').update(JSON.stringify({ CHAINS, DEPTH, IMAGES_PER_CHAIN, MIDWAY_TAGS, EXTRA_TAG_EVERY, DRIVER, LAYOUT_VERSION })).digest('hex').slice(0, 10);
+const storeDir = path.join(REPO, 'bench', '.stores', key);
+const root = path.join(storeDir, 'root');
+// podman refuses a runroot longer than 50 characters; the runroot is volatile anyway.
+const runroot = path.join(os.tmpdir(), `strata-bench-${key}`);
+const flags = ['--root', root, '--runroot', runroot, '--storage-driver', DRIVER];
+// Neither tool may pick up the machine's storage.conf (additional stores, other options).
+const confFile = path.join(storeDir, 'storage.conf');
+const env = { ...process.env, CONTAINERS_STORAGE_CONF: confFile };
+
+function sha256(buf) {
+  return createHash('sha256').update(buf).digest('hex');
+}
+
+async function tarOf(entries) {
+  const p = tarStream.pack();
+  const chunks = [];
+  const done = new Promise((resolve, reject) => {
+    p.on('data', (c) => chunks.push(c));
+    p.on('end', () => resolve(Buffer.concat(chunks)));
+    p.on('error', reject);
+  });
+  for (const e of entries) {
+    await new Promise((resolve, reject) => p.entry({ name: e.name, mode: 0o644, mtime: new Date(0) }, e.content, (err) => (err ? reject(err) : resolve())));
+  }
+  p.finalize();
+  return done;
+}
+
+/**
+ * Writes a docker-archive of chains [from, to): one entry per layer and config, and a manifest.json
+ * listing its images (c/image refuses a manifest.json over 1 MiB, hence several archives).
+ */
+async function writeArchive(file, from, to) {
+  const out = tarStream.pack();
+  const stream = fs.createWriteStream(file);
+  out.pipe(stream);
+  const add = (name, content) =>
+    new Promise((resolve, reject) => out.entry({ name, mode: 0o644, mtime: new Date(0) }, content, (err) => (err ? reject(err) : resolve())));
+  const manifest = [];
+  const base = Date.UTC(2025, 0, 1);
+  for (let c = from; c < to; c++) {
+    const diffIds = [];
+    const history = [];
+    for (let d = 0; d < DEPTH; d++) {
+      const layer = await tarOf([{ name: `chain${c}/step${d}.txt`, content: `chain ${c} step ${d}\n`.repeat(8 + ((c * 7 + d) % 40)) }]);
+      const hex = sha256(layer);
+      diffIds.push(`sha256:${hex}`);
+      await add(`${hex}.tar`, layer);
+      // One history entry per step; created times spread over many seconds, some shared.
+      const created = new Date(base + (c * DEPTH + d) * 7_000).toISOString();
+      history.push({ created, created_by: `/bin/sh -c #(nop) COPY file:${hex} in /chain${c}/step${d}.txt ` });
+      const fromTop = DEPTH - 1 - d;
+      if (fromTop >= IMAGES_PER_CHAIN) continue;
+      const config = {
+        architecture: 'amd64',
+        os: 'linux',
+        created,
+        config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Cmd: ['/bin/sh'], Labels: { chain: String(c), step: String(d) } },
+        rootfs: { type: 'layers', diff_ids: [...diffIds] },
+        history: [...history],
+      };
+      const configBytes = Buffer.from(JSON.stringify(config));
+      const configHex = sha256(configBytes);
+      await add(`${configHex}.json`, configBytes);
+      const tags = [];
+      if (fromTop === 0) {
+        tags.push(`localhost/bench/chain${c}:latest`);
+        if (c % EXTRA_TAG_EVERY === 0) tags.push(`quay.io/bench/chain${c}:v1`, `docker.io/library/bench${c}:1.0`);
+      } else if (MIDWAY_TAGS.includes(fromTop)) {
+        tags.push(`localhost/bench/chain${c}:minus${fromTop}`);
+      }
+      manifest.push({ Config: `${configHex}.json`, RepoTags: tags, Layers: diffIds.map((id) => `${id.slice(7)}.tar`) });
+    }
+  }
+  await add('manifest.json', Buffer.from(JSON.stringify(manifest)));
+  out.finalize();
+  await new Promise((resolve, reject) => {
+    stream.on('finish', resolve);
+    stream.on('error', reject);
+  });
+  return manifest.length;
+}
+
+function run(cmd, argv, opts = {}) {
+  const r = spawnSync(cmd, argv, { env, encoding: 'utf8', maxBuffer: 1 << 30, ...opts });
+  if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return r.stdout;
+}
+
+async function ensureStore() {
+  const ready = path.join(storeDir, 'READY');
+  if (fs.existsSync(ready) && !REBUILD) return;
+  if (fs.existsSync(storeDir)) {
+    spawnSync('podman', [...flags, 'system', 'reset', '--force'], { env, stdio: 'ignore' });
+    fs.rmSync(storeDir, { recursive: true, force: true });
+  }
+  fs.mkdirSync(storeDir, { recursive: true });
+  fs.writeFileSync(confFile, `[storage]\ndriver = "${DRIVER}"\ngraphroot = "${root}"\nrunroot = "${runroot}"\n`);
+  const archive = path.join(storeDir, 'bench-archive.tar');
+  for (let from = 0; from < CHAINS; from += CHAINS_PER_ARCHIVE) {
+    const to = Math.min(CHAINS, from + CHAINS_PER_ARCHIVE);
+    const images = await writeArchive(archive, from, to);
+    const t = Date.now();
+    run('podman', [...flags, 'load', '-q', '-i', archive]);
+    console.log(`podman load of chains ${from}-${to - 1} (${images} images) took ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    fs.rmSync(archive);
+  }
+  fs.writeFileSync(ready, new Date().toISOString());
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function timeRuns(n, cmd, argv) {
+  const times = [];
+  let out = '';
+  for (let i = 0; i < n; i++) {
+    const t = process.hrtime.bigint();
+    out = run(cmd, argv);
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return { ms: median(times), out };
+}
+
+/** The floor: a node process that reads and parses the JSON every listing needs, nothing more. */
+const FLOOR_SCRIPT = `
+const fs = require('fs'), path = require('path');
+const root = process.argv[1], d = process.argv[2];
+const images = JSON.parse(fs.readFileSync(path.join(root, d + '-images', 'images.json'), 'utf8'));
+const layers = JSON.parse(fs.readFileSync(path.join(root, d + '-layers', 'layers.json'), 'utf8'));
+let n = 0;
+for (const img of images) {
+  const key = Object.keys(img['big-data-digests'] || {}).find((k) => k.startsWith('sha256:')) ;
+  const file = path.join(root, d + '-images', img.id, '=' + Buffer.from(key).toString('base64'));
+  n += JSON.parse(fs.readFileSync(file, 'utf8')).history.length;
+}
+process.stdout.write(String(images.length + layers.length + n));
+`;
+
+function fmt(ms) {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`;
+}
+
+async function main() {
+  await ensureStore();
+  if (BUILD_ONLY) return;
+  const cli = path.join(REPO, 'dist', 'cli.js');
+  const images = JSON.parse(fs.readFileSync(path.join(root, `${DRIVER}-images`, 'images.json'), 'utf8'));
+  const layers = JSON.parse(fs.readFileSync(path.join(root, `${DRIVER}-layers`, 'layers.json'), 'utf8'));
+  const tagged = images.filter((i) => i.names?.length).length;
+  console.log(`store: ${root}\n  ${images.length} images (${tagged} tagged), ${layers.length} layers, driver ${DRIVER}`);
+  console.log(`  medians of ${RUNS} runs (strata, floor) and ${PODMAN_RUNS} runs (podman); node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(2)}\n`);
+  if (images.length < 1000 || layers.length < 3000) throw new Error('the bench store is smaller than 1,000 images / 3,000 layers');
+
+  const one = 'localhost/bench/chain42:latest';
+  const strata = (a) => timeRuns(RUNS, process.execPath, [cli, ...flags, ...a]);
+  const podman = (a) => timeRuns(PODMAN_RUNS, 'podman', [...flags, ...a]);
+  const floor = timeRuns(RUNS, process.execPath, ['-e', FLOOR_SCRIPT, root, DRIVER]);
+  const nodeStart = timeRuns(RUNS, process.execPath, ['-e', '0']);
+
+  const rows = [
+    ['images --format json', strata(['images', '--format', 'json']), podman(['images', '--format', 'json']), 20],
+    ['images --all --format json', strata(['images', '--all', '--format', 'json']), podman(['images', '--all', '--format', 'json']), 100],
+    [`inspect ${one}`, strata(['inspect', one]), podman(['image', 'inspect', one]), undefined],
+    [`history --format json ${one}`, strata(['history', '--format', 'json', one]), podman(['history', '--format', 'json', one]), undefined],
+  ];
+
+  // The outputs must agree, or the timings mean nothing (rows compared as multisets: podman's
+  // sort of equal created times is unstable).
+  const canon = (text) => JSON.parse(text).map((r) => JSON.stringify(r)).sort().join('\n');
+  for (const [name, s, p] of rows) {
+    const same = name.startsWith('images') ? canon(s.out) === canon(p.out) : s.out === p.out;
+    if (!same) console.log(`WARNING: strata and podman outputs differ for ${name}`);
+  }
+
+  const w = 44;
+  console.log(`${'command'.padEnd(w)}${'strata'.padStart(10)}${'podman'.padStart(11)}${'podman/strata'.padStart(15)}${'target'.padStart(8)}${'strata/floor'.padStart(14)}`);
+  for (const [name, s, p, target] of rows) {
+    const ratio = p.ms / s.ms;
+    console.log(
+      `${name.padEnd(w)}${fmt(s.ms).padStart(10)}${fmt(p.ms).padStart(11)}${(ratio.toFixed(1) + '×').padStart(15)}${(target ? `≥${target}×` : '').padStart(8)}${((s.ms / floor.ms).toFixed(2) + '×').padStart(14)}`,
+    );
+  }
+  console.log(`${'floor: read + JSON.parse images/layers/configs'.padEnd(w)}${fmt(floor.ms).padStart(10)}`);
+  console.log(`${'(node -e 0, process start alone)'.padEnd(w)}${fmt(nodeStart.ms).padStart(10)}`);
+  const misses = rows.filter(([, s, p, target]) => target && p.ms / s.ms < target).map(([n]) => n);
+  const slow = rows.filter(([name, s]) => name.startsWith('images') && s.ms > 2 * floor.ms).map(([n]) => n);
+  console.log(misses.length ? `\nBELOW TARGET: ${misses.join('; ')}` : '\nlisting targets met (≥20×, ≥100× with --all)');
+  console.log(slow.length ? `MORE THAN 2× THE FLOOR: ${slow.join('; ')}` : 'listing within 2× of the floor');
+}
+
+main().catch((e) => {
+  console.error(e?.stack ?? String(e));
+  process.exit(1);
+});
