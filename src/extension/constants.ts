@@ -11,6 +11,8 @@ export const Commands = {
   untagImage: 'strata.untagImage',
   removeImage: 'strata.removeImage',
   saveImage: 'strata.saveImage',
+  loadImages: 'strata.loadImages',
+  importImage: 'strata.importImage',
   inspectImage: 'strata.inspectImage',
   showImageHistory: 'strata.showImageHistory',
   copyImageId: 'strata.copyImageId',

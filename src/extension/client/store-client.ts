@@ -36,6 +36,11 @@ import {
   PlanRemoval,
   RemoveImages,
   SaveImage,
+  LoadImages,
+  ImportImage,
+  type LoadParams,
+  type LoadImagesResult,
+  type ImportParams,
   TagImage,
   UntagImage,
   ValidateReference,
@@ -217,6 +222,44 @@ export class StoreClient extends Disposable {
   }
   removeImages(storeId: string, imageIds: string[], token?: vscode.CancellationToken): Promise<RemovalResult> {
     return this.ready().sendRequest(RemoveImages.type, { storeId, imageIds }, token);
+  }
+
+  /** Load with work-done progress mapped onto a VS Code progress reporter; cancelling rolls the load back. */
+  loadImages(
+    params: Omit<LoadParams, 'workDoneToken'>,
+    progress: vscode.Progress<{ message?: string; increment?: number }>,
+    token: vscode.CancellationToken,
+  ): Promise<LoadImagesResult> {
+    return this.withWorkDone('load', progress, (workDoneToken) => this.ready().sendRequest(LoadImages.type, { ...params, workDoneToken }, token));
+  }
+
+  importImage(
+    params: Omit<ImportParams, 'workDoneToken'>,
+    progress: vscode.Progress<{ message?: string; increment?: number }>,
+    token: vscode.CancellationToken,
+  ): Promise<{ imageId: string; names: string[] }> {
+    return this.withWorkDone('import', progress, (workDoneToken) => this.ready().sendRequest(ImportImage.type, { ...params, workDoneToken }, token));
+  }
+
+  private async withWorkDone<T>(
+    what: string,
+    progress: vscode.Progress<{ message?: string; increment?: number }>,
+    send: (workDoneToken: string) => Promise<T>,
+  ): Promise<T> {
+    const client = this.ready();
+    const workDoneToken = `strata-${what}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    let last = 0;
+    const sub = client.onProgress(WorkDoneProgress.type, workDoneToken, (v) => {
+      if (v.kind === 'end') return;
+      const pct = v.percentage ?? last;
+      progress.report({ message: v.message, increment: Math.max(0, pct - last) });
+      last = pct;
+    });
+    try {
+      return await send(workDoneToken);
+    } finally {
+      sub.dispose();
+    }
   }
 
   /** Save with work-done progress mapped onto a VS Code progress reporter. */

@@ -10,6 +10,7 @@ import { DisposableStore } from '../util/disposable';
 import { copyImageDigest, copyImageId, copyImageName } from './copy-commands';
 import { removeImages, saveImage, tagImage, untagImage } from './image-commands';
 import { inspectImage, showImageHistory } from './inspect-commands';
+import { importImage, loadImages } from './load-commands';
 import { restartServer, showLogs } from './server-commands';
 import { explainServerDown } from './ui';
 import { addStore, clearFilter, filterImages, refresh, setShowIntermediate } from './view-commands';
@@ -25,6 +26,8 @@ export const COMMAND_TABLE: Record<CommandId, CommandEntry> = {
   [Commands.untagImage]: { run: untagImage, server: true },
   [Commands.removeImage]: { run: removeImages, server: true },
   [Commands.saveImage]: { run: saveImage, server: true },
+  [Commands.loadImages]: { run: loadImages, server: true },
+  [Commands.importImage]: { run: importImage, server: true },
   [Commands.inspectImage]: { run: inspectImage, server: true },
   [Commands.showImageHistory]: { run: showImageHistory, server: true },
   [Commands.copyImageId]: { run: copyImageId, server: true },
