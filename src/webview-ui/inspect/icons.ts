@@ -12,7 +12,7 @@ import copy from '@vscode/codicons/src/icons/copy.svg';
 import error from '@vscode/codicons/src/icons/error.svg';
 import expandAll from '@vscode/codicons/src/icons/expand-all.svg';
 import filter from '@vscode/codicons/src/icons/filter.svg';
-import link from '@vscode/codicons/src/icons/symbol-key.svg';
+import location from '@vscode/codicons/src/icons/location.svg';
 import refresh from '@vscode/codicons/src/icons/refresh.svg';
 import search from '@vscode/codicons/src/icons/search.svg';
 import wordWrap from '@vscode/codicons/src/icons/word-wrap.svg';
@@ -27,7 +27,7 @@ const SOURCES = {
   error,
   expandAll,
   filter,
-  path: link,
+  path: location,
   refresh,
   search,
   wordWrap,
