@@ -32,8 +32,11 @@ export interface NameChangeResult {
   names: string[];
 }
 
-/** c/storage 1.43 updateNames takes layers.lock, then images.lock, both exclusive. */
-const NAME_SCOPE = { layers: true, containers: false };
+/**
+ * c/storage 1.43 updateNames takes layers.lock, then images.lock, both exclusive (it checks
+ * whether the ID names a layer first). We take the same locks but read only images.
+ */
+const NAME_SCOPE = { layers: true, containers: false, loadLayers: false };
 
 function targetRecord(tx: WriteTransaction, input: string, registries: RegistriesConfig): ImageRecord {
   const { image } = lookupImage(tx.snapshot(), input, { registries });

@@ -22,6 +22,11 @@ export interface WriteScope {
   layers: boolean;
   /** Take containers.lock exclusively and load the container files. */
   containers: boolean;
+  /**
+   * With `layers`: also read the layer files and mounts (default). Name changes only need the
+   * lock (c/storage 1.43 takes it) and skip the reads to keep the hold short.
+   */
+  loadLayers?: boolean;
 }
 
 export interface WriteOptions extends LockOptions {}
@@ -117,7 +122,7 @@ export async function writeTransaction<T>(
     }
     const layerFiles = new Map<LayerFileKind, LayerRecord[]>();
     let mounts: MountPointRecord[] = [];
-    if (layersLock) {
+    if (layersLock && scope.loadLayers !== false) {
       for (const kind of LAYER_FILE_KINDS) {
         layerFiles.set(kind, readJsonArray<LayerRecord>(layerFilePath(store, kind), 'the layer list'));
       }
@@ -143,7 +148,7 @@ export async function writeTransaction<T>(
         atomicWriteFile(imagesFile, encodeGoJson(images));
       },
       saveLayers: (kinds) => {
-        if (!layersLock) throw new StoreError('LockFailed', 'Layer files saved without holding layers.lock');
+        if (!layersLock || scope.loadLayers === false) throw new StoreError('LockFailed', 'Layer files saved without holding and reading layers.lock');
         const unique = [...new Set(kinds)];
         if (unique.length === 0) return;
         layersLock.recordWrite();
