@@ -157,15 +157,25 @@ function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+// GNU time gives each run's CPU time (user + sys, all threads) beside the wall time: on a busy
+// machine wall times swing with the load while CPU times stay comparable.
+const GNU_TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+const timeFile = path.join(os.tmpdir(), `strata-bench-time-${process.pid}`);
+
 function timeRuns(n, cmd, argv) {
-  const times = [];
+  const wall = [];
+  const cpu = [];
   let out = '';
   for (let i = 0; i < n; i++) {
     const t = process.hrtime.bigint();
-    out = run(cmd, argv);
-    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+    out = GNU_TIME ? run(GNU_TIME, ['-f', '%U %S', '-o', timeFile, cmd, ...argv]) : run(cmd, argv);
+    wall.push(Number(process.hrtime.bigint() - t) / 1e6);
+    if (GNU_TIME) {
+      const [u, sys] = fs.readFileSync(timeFile, 'utf8').trim().split(/\s+/).slice(-2).map(Number);
+      cpu.push((u + sys) * 1000);
+    }
   }
-  return { ms: median(times), out };
+  return { ms: median(wall), cpu: cpu.length ? median(cpu) : NaN, out };
 }
 
 /** The floor: a node process that reads and parses the JSON every listing needs, nothing more. */
@@ -198,7 +208,8 @@ async function main() {
   console.log(`  medians of ${RUNS} runs (strata, floor) and ${PODMAN_RUNS} runs (podman); node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(2)}\n`);
   if (images.length < 1000 || layers.length < 3000) throw new Error('the bench store is smaller than 1,000 images / 3,000 layers');
 
-  const one = 'localhost/bench/chain42:latest';
+  // A tagged image deep in a chain: inspect/history of it walk 30 layers and 30 history entries.
+  const one = images.find((i) => i.names?.includes('localhost/bench/chain42:latest'))?.names[0] ?? images.find((i) => i.names?.length)?.names[0];
   const strata = (a) => timeRuns(RUNS, process.execPath, [cli, ...flags, ...a]);
   const podman = (a) => timeRuns(PODMAN_RUNS, 'podman', [...flags, ...a]);
   const floor = timeRuns(RUNS, process.execPath, ['-e', FLOOR_SCRIPT, root, DRIVER]);
@@ -219,16 +230,24 @@ async function main() {
     if (!same) console.log(`WARNING: strata and podman outputs differ for ${name}`);
   }
 
-  const w = 44;
-  console.log(`${'command'.padEnd(w)}${'strata'.padStart(10)}${'podman'.padStart(11)}${'podman/strata'.padStart(15)}${'target'.padStart(8)}${'strata/floor'.padStart(14)}`);
+  const w = 50;
+  const head = (a, b, c, d, e, f) => `${a.padEnd(w)}${b.padStart(10)}${c.padStart(11)}${d.padStart(9)}${e.padStart(8)}${f.padStart(9)}`;
+  console.log('wall time (medians)');
+  console.log(head('command', 'strata', 'podman', 'ratio', 'target', '/floor'));
   for (const [name, s, p, target] of rows) {
-    const ratio = p.ms / s.ms;
-    console.log(
-      `${name.padEnd(w)}${fmt(s.ms).padStart(10)}${fmt(p.ms).padStart(11)}${(ratio.toFixed(1) + '×').padStart(15)}${(target ? `≥${target}×` : '').padStart(8)}${((s.ms / floor.ms).toFixed(2) + '×').padStart(14)}`,
-    );
+    console.log(head(name, fmt(s.ms), fmt(p.ms), (p.ms / s.ms).toFixed(1) + '×', target ? `≥${target}×` : '', (s.ms / floor.ms).toFixed(2) + '×'));
   }
-  console.log(`${'floor: read + JSON.parse images/layers/configs'.padEnd(w)}${fmt(floor.ms).padStart(10)}`);
-  console.log(`${'(node -e 0, process start alone)'.padEnd(w)}${fmt(nodeStart.ms).padStart(10)}`);
+  console.log(head('floor: read + JSON.parse images/layers/configs', fmt(floor.ms), '', '', '', ''));
+  console.log(head('node -e 0 (process start alone)', fmt(nodeStart.ms), '', '', '', ''));
+  if (GNU_TIME) {
+    console.log('\nCPU time, user + sys (medians)');
+    console.log(head('command', 'strata', 'podman', 'ratio', 'target', '/floor'));
+    for (const [name, s, p, target] of rows) {
+      console.log(head(name, fmt(s.cpu), fmt(p.cpu), (p.cpu / s.cpu).toFixed(1) + '×', target ? `≥${target}×` : '', (s.cpu / floor.cpu).toFixed(2) + '×'));
+    }
+    console.log(head('floor: read + JSON.parse images/layers/configs', fmt(floor.cpu), '', '', '', ''));
+    console.log(head('node -e 0 (process start alone)', fmt(nodeStart.cpu), '', '', '', ''));
+  }
   const misses = rows.filter(([, s, p, target]) => target && p.ms / s.ms < target).map(([n]) => n);
   const slow = rows.filter(([name, s]) => name.startsWith('images') && s.ms > 2 * floor.ms).map(([n]) => n);
   console.log(misses.length ? `\nBELOW TARGET: ${misses.join('; ')}` : '\nlisting targets met (≥20×, ≥100× with --all)');
