@@ -24,6 +24,8 @@ export interface LayerStreamOptions {
 
 /** Output chunk size: big enough to amortise hashing and writes, small enough for constant memory. */
 const CHUNK = 1024 * 1024;
+/** Files up to this size are read synchronously into the shared output chunk. */
+const SMALL_FILE = 256 * 1024;
 const SLASH = 0x2f;
 
 export function tarSplitPath(layer: LayerEntry): string {
@@ -152,6 +154,14 @@ class LayerFileOpener {
   }
 }
 
+/** One positional read on the thread pool; resolves with the bytes actually read. */
+function readChunk(fd: number, position: number, length: number): Promise<Buffer> {
+  const buf = Buffer.allocUnsafe(length);
+  return new Promise((resolve, reject) => {
+    fs.read(fd, buf, 0, length, position, (err, n) => (err ? reject(err) : resolve(n === length ? buf : buf.subarray(0, n))));
+  });
+}
+
 function mismatch(layer: LayerEntry, what: string, detail: Record<string, unknown> = {}): StoreError {
   return new StoreError(
     'DigestMismatch',
@@ -213,6 +223,8 @@ async function* generateLayerTar(store: Store, layer: LayerEntry, opts: LayerStr
       }
       if (e.size === 0) continue;
       const { fd, display } = opener.open(e.name);
+      // A read still running on the thread pool must finish before its fd is closed and reused.
+      let inflight: Promise<Buffer> | undefined;
       try {
         const st = fs.fstatSync(fd);
         if (!st.isFile()) throw mismatch(layer, `${display} is not a regular file`, { file: display });
@@ -220,25 +232,51 @@ async function* generateLayerTar(store: Store, layer: LayerEntry, opts: LayerStr
           throw mismatch(layer, `${display} has ${st.size} bytes, ${e.size} expected`, { file: display });
         }
         const crc = new Crc64();
-        let remaining = e.size;
-        while (remaining > 0) {
-          if (accLen === CHUNK) {
-            yield take();
+        if (e.size <= SMALL_FILE) {
+          // Small files are copied into the shared output chunk: one read, no extra buffers.
+          let remaining = e.size;
+          while (remaining > 0) {
+            if (accLen === CHUNK) {
+              yield take();
+              if (signal?.aborted) throw cancelled();
+            }
+            let n: number;
+            try {
+              n = fs.readSync(fd, acc, accLen, Math.min(remaining, CHUNK - accLen), null);
+            } catch (err) {
+              throw permissionOr(err, display);
+            }
+            if (n === 0) throw mismatch(layer, `${display} is shorter than recorded`, { file: display });
+            crc.update(acc.subarray(accLen, accLen + n));
+            accLen += n;
+            remaining -= n;
+          }
+        } else {
+          // Large files: chunks are read on the thread pool one ahead of the one being checked,
+          // so disk reads overlap hashing and the consumer's writes, and go out as they are.
+          if (accLen > 0) yield take();
+          let pos = 0;
+          let next = (inflight = readChunk(fd, pos, Math.min(CHUNK, e.size)));
+          while (pos < e.size) {
+            let chunk: Buffer;
+            try {
+              chunk = await next;
+            } catch (err) {
+              throw permissionOr(err, display);
+            }
+            if (chunk.length === 0) throw mismatch(layer, `${display} is shorter than recorded`, { file: display });
+            pos += chunk.length;
+            if (pos < e.size) next = inflight = readChunk(fd, pos, Math.min(CHUNK, e.size - pos));
+            crc.update(chunk);
+            hash.update(chunk);
+            total += chunk.length;
+            yield chunk;
             if (signal?.aborted) throw cancelled();
           }
-          let n: number;
-          try {
-            n = fs.readSync(fd, acc, accLen, Math.min(remaining, CHUNK - accLen), null);
-          } catch (err) {
-            throw permissionOr(err, display);
-          }
-          if (n === 0) throw mismatch(layer, `${display} is shorter than recorded`, { file: display });
-          crc.update(acc.subarray(accLen, accLen + n));
-          accLen += n;
-          remaining -= n;
         }
         if (!crc.digest().equals(e.crc!)) throw mismatch(layer, `the content of ${display} changed`, { file: display });
       } finally {
+        if (inflight) await inflight.catch(() => undefined);
         fs.closeSync(fd);
       }
     }

@@ -215,7 +215,8 @@ async function saveDockerArchive(
     }
     await writer.finish();
     if (opts.signal?.aborted) throw cancelledError();
-    await sink.close(!direct);
+    // No fsync: podman does not sync archives either; the rename keeps partial output invisible.
+    await sink.close();
     if (!direct) fs.renameSync(tmp, output);
   } catch (e) {
     sink.destroy();
@@ -250,7 +251,8 @@ async function saveOciArchive(
     sink = new FileSink(tmp, { flags: direct ? 'w' : 'wx', mode: 0o644 });
     await tarDirectory(staging, sink, opts.signal);
     if (opts.signal?.aborted) throw cancelledError();
-    await sink.close(!direct);
+    // No fsync: podman does not sync archives either; the rename keeps partial output invisible.
+    await sink.close();
     if (!direct) fs.renameSync(tmp, output);
   } catch (e) {
     sink?.destroy();
