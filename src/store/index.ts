@@ -48,7 +48,8 @@ export {
   type RegistriesEnvironment,
   type ShortNameAlias,
 } from './registries';
-export { lookupImage, lookupImages, lookupCandidates, resolveLocally, type LookupOptions, type LookupResult } from './lookup';
+export { lookupImage, lookupImages, lookupCandidates, resolveLocally, type LookupOptions, type LookupResult, type Platform } from './lookup';
+export { hostPlatform } from './manifest-list';
 export { filterImagesByReference, matchesReferenceFilter, referenceFilterCandidates, pathMatch } from './reference-filter';
 export { tagImage, untagImage, removeImages, removeExitCode, resolveEventsConfig } from './write';
 export type { NameChangeOptions, NameChangeResult, RemoveOptions, RemoveReport, RemovedImage, EventsConfig } from './write';

@@ -13,20 +13,22 @@
  *  6. Last resort over every image in store order: a digested input matches any image's digests
  *     whatever the repository; a short `name[:tag]` matches a stored name ending in `/name:tag`.
  *
- * store.Image() searches the primary store first, then each additional store, with a per-store
- * name map (a duplicate name belongs to the later record, as c/storage's Load leaves it) and a
- * per-store ID prefix index (an ambiguous prefix is "not found" in that store).
+ * store.Image() is in image-index.ts, transports and the storage transport in transports.ts,
+ * manifest lists in manifest-list.ts.
+ *
+ * A manifest list found on the way resolves to its instance for the platform (unless the caller
+ * wants lists), as for `podman image inspect`.
  *
  * Where podman answers an ambiguous ID prefix with "image not known", this throws AmbiguousImage
- * listing the matching IDs. Manifest lists are returned as themselves: podman would pick the
- * instance for the local platform (not done here).
+ * listing the matching IDs.
  */
 import * as fs from 'node:fs';
 import { StoreError } from './errors';
-import { digestsOf, effectiveDigest } from './image-names';
+import { cachedDigests, indexOf, parsedNamesOf, storeImage, type AmbiguityLog, type LookupIndex } from './image-index';
+import { effectiveDigest } from './image-names';
+import { chooseInstance, hostPlatform, parseManifestList, type Platform } from './manifest-list';
 import {
   dropTagIfDigested,
-  familiarName,
   isFullIdentifier,
   isRegistryDomain,
   isShortName,
@@ -37,12 +39,13 @@ import {
   trimNamed,
   withDigest,
   withTag,
-  isValidDigest,
   type Reference,
 } from './reference';
 import { loadRegistriesConfig, type RegistriesConfig } from './registries';
 import type { ImageEntry, StoreSnapshot } from './snapshot';
-import type { StoreTree } from './store';
+import { KNOWN_TRANSPORTS, parseStorageReference, storageImage, transportParses } from './transports';
+
+export type { Platform } from './manifest-list';
 
 export interface LookupOptions {
   /**
@@ -75,12 +78,6 @@ export interface LookupOptions {
   readManifest?: (image: ImageEntry) => Buffer | undefined;
 }
 
-export interface Platform {
-  os: string;
-  architecture: string;
-  variant?: string;
-}
-
 export interface LookupResult {
   image: ImageEntry;
   /**
@@ -89,97 +86,6 @@ export interface LookupResult {
    * `containers-storage:` reference. `podman save` writes this as the RepoTag.
    */
   resolvedName: string;
-}
-
-/** Transports c/image knows in podman 4.3.1 (alltransports; ostree is a stub that never parses). */
-const KNOWN_TRANSPORTS = new Set([
-  'containers-storage', 'dir', 'docker', 'docker-archive', 'docker-daemon', 'oci', 'oci-archive', 'atomic', 'sif', 'tarball', 'ostree',
-]);
-
-// ---------------------------------------------------------------------------------------------
-// store.Image(): per-store indexes
-
-interface StoreIndex {
-  tree: StoreTree;
-  byId: Map<string, ImageEntry>;
-  byName: Map<string, ImageEntry>;
-  /** Sorted IDs, for prefix search (c/storage's truncindex). */
-  sortedIds: string[];
-}
-
-interface LookupIndex {
-  stores: StoreIndex[];
-  /** store.Images(): each store's records in file order, primary first, repeats included. */
-  all: readonly ImageEntry[];
-  digests: Map<ImageEntry, string[]>;
-  /** Each image's names parsed (NamedRepoTags), or the error one of them gives. */
-  parsedNames: Map<ImageEntry, Reference[] | StoreError>;
-}
-
-const indexes = new WeakMap<StoreSnapshot, LookupIndex>();
-
-function indexOf(snapshot: StoreSnapshot): LookupIndex {
-  let idx = indexes.get(snapshot);
-  if (idx) return idx;
-  const stores: StoreIndex[] = [];
-  const byTree = new Map<StoreTree, StoreIndex>();
-  for (const entry of snapshot.allImages) {
-    let s = byTree.get(entry.tree);
-    if (!s) {
-      s = { tree: entry.tree, byId: new Map(), byName: new Map(), sortedIds: [] };
-      byTree.set(entry.tree, s);
-      stores.push(s);
-    }
-    const id = entry.record.id;
-    s.byId.set(id, entry);
-    // truncindex refuses empty IDs and IDs with spaces.
-    if (id !== '' && !id.includes(' ')) s.sortedIds.push(id);
-    for (const name of entry.record.names ?? []) s.byName.set(name, entry);
-  }
-  for (const s of stores) s.sortedIds = [...new Set(s.sortedIds)].sort();
-  idx = { stores, all: snapshot.allImages, digests: new Map(), parsedNames: new Map() };
-  indexes.set(snapshot, idx);
-  return idx;
-}
-
-/** IDs in a sorted list that start with `prefix`. */
-function idsWithPrefix(sorted: readonly string[], prefix: string): string[] {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < prefix) lo = mid + 1;
-    else hi = mid;
-  }
-  const out: string[] = [];
-  for (let i = lo; i < sorted.length && sorted[i]!.startsWith(prefix); i++) out.push(sorted[i]!);
-  return out;
-}
-
-/** Remembers ID prefixes that were ambiguous, to explain a final "not found". */
-type AmbiguityLog = Map<string, Set<string>>;
-
-/** c/storage store.Image(id): exact ID, exact name, then a unique ID prefix; store by store. */
-function storeImage(idx: LookupIndex, key: string, ambiguous?: AmbiguityLog): ImageEntry | undefined {
-  for (const s of idx.stores) {
-    const hit = s.byId.get(key) ?? s.byName.get(key);
-    if (hit) return hit;
-    if (key === '') continue;
-    const ids = idsWithPrefix(s.sortedIds, key);
-    if (ids.length === 1) return s.byId.get(ids[0]!);
-    if (ids.length > 1 && ambiguous) {
-      let set = ambiguous.get(key);
-      if (!set) ambiguous.set(key, (set = new Set()));
-      for (const id of ids) set.add(id);
-    }
-  }
-  return undefined;
-}
-
-function cachedDigests(idx: LookupIndex, entry: ImageEntry): string[] {
-  let d = idx.digests.get(entry);
-  if (!d) idx.digests.set(entry, (d = digestsOf(entry.record)));
-  return d;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -307,38 +213,6 @@ function readManifestFromStore(snapshot: StoreSnapshot, image: ImageEntry): Buff
   }
 }
 
-/** Go's runtime.GOOS/GOARCH for this machine (the variant is only detected on ARM). */
-export function hostPlatform(): Platform {
-  const arch: Record<string, string> = { x64: 'amd64', ia32: '386', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64', mips: 'mips', mipsel: 'mipsle', loong64: 'loong64' };
-  const architecture = arch[process.arch] ?? process.arch;
-  let variant = '';
-  if (architecture === 'arm' || architecture === 'arm64') variant = armVariant();
-  return { os: process.platform === 'win32' ? 'windows' : process.platform, architecture, variant };
-}
-
-function armVariant(): string {
-  let text: string;
-  try {
-    text = fs.readFileSync('/proc/cpuinfo', 'utf8');
-  } catch {
-    return '';
-  }
-  for (const line of text.split('\n')) {
-    const parts = line.split(':');
-    if (parts.length > 1 && parts[0]!.trim().toLowerCase() === 'cpu architecture') {
-      const v = parts[1]!.trim().toLowerCase();
-      if (v === '8' || v === 'aarch64') return 'v8';
-      if (['7', '7m', '?(12)', '?(13)', '?(14)', '?(15)', '?(16)', '?(17)'].includes(v)) return 'v7';
-      if (v === '6' || v === '6tej') return 'v6';
-      if (['5', '5t', '5te', '5tej'].includes(v)) return 'v5';
-      if (v === '4' || v === '4t') return 'v4';
-      if (v === '3') return 'v3';
-      return '';
-    }
-  }
-  return '';
-}
-
 function lookupWith(ctx: Ctx, input: string): LookupResult {
   const { idx, snapshot, pathExists } = ctx;
 
@@ -350,7 +224,7 @@ function lookupWith(ctx: Ctx, input: string): LookupResult {
     // When the transport cannot parse the rest, podman goes on treating the whole input as a name.
     if (transport === 'containers-storage') {
       const parsed = parseStorageReference(idx, rest, input);
-      if (parsed) return storageImage(idx, parsed, input);
+      if (parsed) return { image: storageImage(idx, parsed, input), resolvedName: '' };
     } else if (transportParses(transport, rest, pathExists)) {
       throw new StoreError('InvalidReference', `unsupported transport "${transport}" for looking up local images`, { input, transport });
     }
@@ -444,31 +318,6 @@ function lookupInDigestsAndRepoTags(ctx: Ctx, name: string): LookupResult | unde
   return undefined;
 }
 
-/** libimage NamedRepoTags: every name must parse, before any is compared. Cached per snapshot. */
-function parsedNamesOf(idx: LookupIndex, entry: ImageEntry): Reference[] {
-  let parsed = idx.parsedNames.get(entry);
-  if (!parsed) {
-    try {
-      parsed = (entry.record.names ?? []).map((stored) => {
-        try {
-          return parseReference(stored);
-        } catch (e) {
-          throw new StoreError(
-            'InvalidReference',
-            `Image ${entry.record.id.slice(0, 12)} has a name that is not a valid reference, ${JSON.stringify(stored)}: ${(e as Error).message}`,
-            { imageId: entry.record.id, name: stored },
-          );
-        }
-      });
-    } catch (e) {
-      parsed = e as StoreError;
-    }
-    idx.parsedNames.set(entry, parsed);
-  }
-  if (parsed instanceof StoreError) throw parsed;
-  return parsed;
-}
-
 // ---------------------------------------------------------------------------------------------
 // lookupImageInLocalStorage: store.Image() plus manifest-list resolution
 
@@ -479,7 +328,9 @@ function parsedNamesOf(idx: LookupIndex, entry: ImageEntry): Reference[] {
 function localImage(ctx: Ctx, key: string, ambiguous?: AmbiguityLog): ImageEntry | undefined {
   const img = storeImage(ctx.idx, key, ambiguous);
   if (!img || ctx.manifestList) return img;
-  const list = manifestListOf(ctx, img);
+  // c/image reads the "manifest" item; an image without one is tolerated as not a list.
+  const raw = (img.record['big-data-names'] ?? []).includes('manifest') ? ctx.readManifest(img) : undefined;
+  const list = raw && parseManifestList(raw);
   if (!list) return img;
   let instance: string;
   try {
@@ -498,215 +349,4 @@ function localImage(ctx: Ctx, key: string, ambiguous?: AmbiguityLog): ImageEntry
     `could not find image instance ${instance} of manifest list ${img.record.id} in local containers storage: image not known: image not known`,
     { imageId: img.record.id, instance },
   );
-}
-
-interface ManifestListJson {
-  mediaType: string;
-  manifests: { digest?: unknown; platform?: { os?: unknown; architecture?: unknown; variant?: unknown } | null }[];
-}
-
-const DOCKER_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
-const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
-
-/** The parsed list when the image's manifest is a Docker manifest list or an OCI index (c/image GuessMIMEType). */
-function manifestListOf(ctx: Ctx, img: ImageEntry): ManifestListJson | undefined {
-  if (!(img.record['big-data-names'] ?? []).includes('manifest')) return undefined;
-  const raw = ctx.readManifest(img);
-  if (!raw) return undefined;
-  let doc: Record<string, unknown>;
-  try {
-    doc = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return undefined;
-  let type = '';
-  const mediaType = typeof doc.mediaType === 'string' ? doc.mediaType : '';
-  if (mediaType === DOCKER_LIST || mediaType === OCI_INDEX) type = mediaType;
-  else if (mediaType === '' && doc.schemaVersion === 2) {
-    const config = doc.config as { mediaType?: unknown } | undefined;
-    const manifests = doc.manifests;
-    if (!(config && typeof config.mediaType === 'string' && config.mediaType !== '') && Array.isArray(manifests) && manifests.length > 0) type = OCI_INDEX;
-  }
-  if (!type) return undefined;
-  const manifests = Array.isArray(doc.manifests) ? (doc.manifests as ManifestListJson['manifests']) : [];
-  return { mediaType: type, manifests };
-}
-
-/** c/image ChooseInstance: the first instance for the most compatible platform, variants in WantedPlatforms order. */
-function chooseInstance(list: ManifestListJson, platform: Platform): string {
-  const compatibility: Record<string, string[]> = { arm: ['v8', 'v7', 'v6', 'v5'], arm64: ['v8'] };
-  const wantedVariant = platform.variant ?? '';
-  let variants: string[];
-  const order = compatibility[platform.architecture];
-  if (wantedVariant !== '') {
-    const i = order ? order.indexOf(wantedVariant) : -1;
-    variants = [...(i >= 0 ? order!.slice(i) : [wantedVariant]), ''];
-  } else {
-    variants = ['', ...(order ?? [])];
-  }
-  for (const variant of variants) {
-    for (const m of list.manifests) {
-      const p = m.platform;
-      if (!p) continue;
-      if ((p.architecture ?? '') === platform.architecture && (p.os ?? '') === platform.os && (p.variant ?? '') === variant && typeof m.digest === 'string') {
-        return m.digest;
-      }
-    }
-  }
-  if (list.mediaType === OCI_INDEX) {
-    const noPlatform = list.manifests.find((m) => !m.platform);
-    if (noPlatform && typeof noPlatform.digest === 'string') return noPlatform.digest;
-  }
-  const what = list.mediaType === OCI_INDEX ? 'image index' : 'manifest list';
-  throw new StoreError(
-    'ImageNotKnown',
-    `no image found in ${what} for architecture ${platform.architecture}, variant ${JSON.stringify(variants[0] ?? '')}, OS ${platform.os}: image not known`,
-    { platform },
-  );
-}
-
-/**
- * Whether c/image's ParseReference for `transport` accepts `rest` (then podman refuses the
- * transport; otherwise it looks the whole input up as a name). Path transports accept a path
- * that exists or whose parent directory exists (explicitfilepath).
- */
-function transportParses(transport: string, rest: string, pathExists: (p: string) => boolean): boolean {
-  const resolvable = (p: string): boolean => {
-    if (pathExists(p === '' ? '.' : p)) return true;
-    const slash = p.lastIndexOf('/');
-    const file = p.slice(slash + 1);
-    const parent = p.slice(0, slash + 1);
-    return file !== '.' && file !== '..' && pathExists(parent === '' ? '.' : parent);
-  };
-  const parses = (f: () => unknown): boolean => {
-    try {
-      f();
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  switch (transport) {
-    case 'docker':
-      return rest.startsWith('//') && parses(() => parseNormalizedNamed(rest.slice(2)));
-    case 'docker-archive': {
-      if (rest === '') return false;
-      const c = rest.indexOf(':');
-      if (c < 0) return true;
-      const sub = rest.slice(c + 1);
-      if (sub.startsWith('@')) return /^@\+?[0-9]+$/.test(sub);
-      return parses(() => {
-        if (tagNameOnly(parseNormalizedNamed(sub)).tag === undefined) throw new Error('no tag');
-      });
-    }
-    case 'docker-daemon': {
-      if (isValidDigest(rest)) return rest.startsWith('sha256:');
-      return parses(() => {
-        const ref = parseNormalizedNamed(rest);
-        if (familiarName(ref) === 'sha256' || ref.isNameOnly || (ref.tag !== undefined && ref.digest !== undefined)) throw new Error('refused');
-      });
-    }
-    case 'dir':
-    case 'sif':
-      return resolvable(rest);
-    case 'oci':
-    case 'oci-archive': {
-      const c = rest.indexOf(':');
-      const dir = c < 0 ? rest : rest.slice(0, c);
-      const image = c < 0 ? '' : rest.slice(c + 1);
-      return resolvable(dir) && (image === '' || /^[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*$/.test(image));
-    }
-    case 'tarball':
-      return rest.split(':').every((p) => p === '' || pathExists(p));
-    default:
-      // atomic: (OpenShift) and the ostree stub: not modelled / never parse.
-      return false;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// containers-storage: references (storage transport ParseStoreReference + GetStoreImage)
-
-const MINIMUM_TRUNCATED_ID_LENGTH = 3;
-
-/**
- * The storage transport's ParseStoreReference: an optional `@ID` (full or a unique prefix of 3+),
- * a bare ID prefix of 3+, otherwise a Docker-normalized name with `:latest` added. Undefined
- * when it does not parse: podman then treats the whole input as a plain name.
- */
-function parseStorageReference(idx: LookupIndex, refIn: string, input: string): { named?: Reference; id: string } | undefined {
-  let ref = refIn;
-  if (ref.startsWith('[')) {
-    // podman would open the store named in brackets; a Strata snapshot is one store.
-    throw new StoreError('InvalidReference', `${input}: a store specifier in a containers-storage: reference is not supported; open that store instead`, { input });
-  }
-  if (ref === '') return undefined;
-  let id = '';
-  const split = ref.lastIndexOf('@');
-  if (split !== -1) {
-    const possibleId = ref.slice(split + 1);
-    if (possibleId === '') return undefined;
-    if (!isValidDigest(possibleId)) {
-      if (isValidDigest(`sha256:${possibleId}`)) {
-        id = possibleId;
-      } else {
-        const img = storeImage(idx, possibleId);
-        if (img && possibleId.length >= MINIMUM_TRUNCATED_ID_LENGTH && img.record.id.startsWith(possibleId)) id = img.record.id;
-        else return undefined;
-      }
-      ref = ref.slice(0, split);
-    }
-  }
-  if (id === '' && ref.length >= MINIMUM_TRUNCATED_ID_LENGTH && !/[@:]/.test(ref)) {
-    const img = storeImage(idx, ref);
-    if (img && img.record.id.startsWith(ref)) {
-      id = img.record.id;
-      ref = '';
-    }
-  }
-  let named: Reference | undefined;
-  if (ref !== '') {
-    try {
-      named = tagNameOnly(parseNormalizedNamed(ref));
-    } catch {
-      return undefined;
-    }
-  }
-  if (!named && id === '') return undefined;
-  return { named, id };
-}
-
-/** The storage transport's GetStoreImage: the name as a stored name, then resolveImage. */
-function storageImage(idx: LookupIndex, parsed: { named?: Reference; id: string }, input: string): LookupResult {
-  const { named, id } = parsed;
-  if (named) {
-    const byName = storeImage(idx, named.toString());
-    if (byName) return { image: byName, resolvedName: '' };
-  }
-  let loaded: ImageEntry | undefined;
-  if (id === '' && named?.digest !== undefined) {
-    for (const entry of idx.all) {
-      if (cachedDigests(idx, entry).includes(named.digest) && imageMatchesRepo(entry, named)) {
-        loaded = entry;
-        break;
-      }
-    }
-  }
-  if (!loaded && id !== '') loaded = storeImage(idx, id);
-  if (!loaded || (named && !imageMatchesRepo(loaded, named))) {
-    // podman's own message here is a bare "image not known".
-    throw new StoreError('ImageNotKnown', `${input}: image not known`, { input, transport: 'containers-storage' });
-  }
-  return { image: loaded, resolvedName: '' };
-}
-
-function imageMatchesRepo(entry: ImageEntry, ref: Reference): boolean {
-  return (entry.record.names ?? []).some((n) => {
-    try {
-      return parseNormalizedNamed(n).name === ref.name;
-    } catch {
-      return false;
-    }
-  });
 }
