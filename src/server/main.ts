@@ -18,6 +18,7 @@ import {
   ListStores,
   PlanRemoval,
   RemoveImages,
+  SaveImage,
   TagImage,
   UntagImage,
   ValidateReference,
@@ -93,6 +94,7 @@ connection.onRequest(ValidateReference.type, guard((p) => handlers.validateRefer
 connection.onRequest(TagImage.type, guard((p, t) => handlers.tagImage(p, t)));
 connection.onRequest(UntagImage.type, guard((p, t) => handlers.untagImage(p, t)));
 connection.onRequest(RemoveImages.type, guard((p, t) => handlers.removeImages(p, t)));
+connection.onRequest(SaveImage.type, guard((p, t) => handlers.saveImage(p, t, progressFor(p.workDoneToken))));
 
 /** Work-done progress for a request that passed a token; reports only when the percentage moves. */
 function progressFor(token: string | number | undefined): ProgressSink | undefined {

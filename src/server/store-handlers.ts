@@ -3,12 +3,13 @@
  * main.ts registers these and turns thrown StoreErrors into ResponseErrors. Every read takes a fresh
  * snapshot (the library returns the cached one while nothing changed on disk).
  */
+import * as fs from 'node:fs';
 import type { CancellationToken } from 'vscode-languageserver/node';
 import { StoreError } from '../store/errors';
 import type { ImageEntry, StoreSnapshot } from '../store/snapshot';
 import type { Store } from '../store/store';
 import type { HistoryEntry, ImageDetails, RemovalPlan, RemovalResult, StoreCapability, StoreInfo } from '../shared/model';
-import type { ImageParams, ImportParams, ListImagesParams, ListImagesResult, LoadImagesResult, LoadParams, RemoveParams, TagParams } from '../shared/protocol';
+import type { ImageParams, ImportParams, ListImagesParams, ListImagesResult, LoadImagesResult, LoadParams, RemoveParams, SaveParams, TagParams } from '../shared/protocol';
 import { loadArchive } from '../store/load/load';
 import { importTarball } from '../store/load/import';
 import { imageHistory } from '../store/history';
@@ -16,6 +17,8 @@ import { summarizeImage } from '../store/images-list';
 import { inspectImage } from '../store/inspect';
 import { normalizeName } from '../store/reference';
 import { removeImages, tagImage, untagImage } from '../store/write';
+import { saveImages } from '../store/save';
+import { humanSize } from '../shared/format';
 import { imageDetails, planRemoval, toImageSummary } from './image-dto';
 import type { StoreRegistry } from './store-registry';
 
@@ -36,7 +39,7 @@ export class StoreHandlers {
   constructor(readonly registry: StoreRegistry) {}
 
   capabilities(): StoreCapability[] {
-    return ['tag', 'untag', 'remove', 'load'];
+    return ['tag', 'untag', 'remove', 'save', 'load'];
   }
 
   listStores(): StoreInfo[] {
@@ -160,6 +163,44 @@ export class StoreHandlers {
     } finally {
       progress?.done();
     }
+  }
+
+  /** Writes an archive, streaming; `progress` gets a percentage of the layer bytes. */
+  async saveImage(p: SaveParams, token?: CancellationToken, progress?: ProgressSink): Promise<{ bytes: number }> {
+    const { store } = this.registry.get(p.storeId);
+    progress?.begin('Saving');
+    try {
+      return await this.save(store, p, token, progress);
+    } finally {
+      progress?.done();
+    }
+  }
+
+  private async save(store: Store, p: SaveParams, token: CancellationToken | undefined, progress: ProgressSink | undefined): Promise<{ bytes: number }> {
+    let lastPct = -1;
+    const r = await saveImages(store, {
+      names: p.refs,
+      output: p.output,
+      format: p.format,
+      multiImage: p.refs.length > 1,
+      overwrite: p.overwrite === true,
+      signal: signalOf(token),
+      onProgress: (pr) => {
+        const pct = pr.bytesTotal > 0 ? Math.floor((pr.bytesDone / pr.bytesTotal) * 100) : 0;
+        if (pct === lastPct) return;
+        lastPct = pct;
+        progress?.report(pct, `${humanSize(pr.bytesDone)} of ${humanSize(pr.bytesTotal)}`);
+      },
+    });
+    // For archives the user cares about the file they got; for directories, what was written.
+    let bytes = r.bytes;
+    try {
+      const st = fs.statSync(r.output);
+      if (st.isFile()) bytes = st.size;
+    } catch {
+      // Reported as written.
+    }
+    return { bytes };
   }
 
   /** Resolves an image of a store by full ID (what the tree sends). */

@@ -145,8 +145,10 @@ export interface SaveParams extends WorkDoneParams {
   /** Image IDs or names; names become the archive's tags. */
   refs: string[];
   format: SaveFormat;
-  /** File (archives) or directory (dir formats) to create; must not exist. */
+  /** File (archives) or directory (dir formats) to create. */
   output: string;
+  /** Replace an existing output (the user confirmed it in the save dialog). */
+  overwrite?: boolean;
 }
 export namespace SaveImage {
   export const method = 'store/saveImage' as const;

@@ -3,6 +3,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { ResponseError } from 'vscode-jsonrpc/node';
 import { buildFixtureStore, HOSTILE_LABELS, type FixtureStore } from '../helpers/fixture-store';
 import { podman, podmanTest } from '../helpers/podman';
@@ -20,6 +22,7 @@ import {
   UntagImage,
   ValidateReference,
   Capabilities,
+  SaveImage,
   STORE_ERROR,
   type StoreErrorData,
 } from '../../src/shared/protocol';
@@ -175,6 +178,26 @@ describe('store server', opts, () => {
     assert.equal(plan.layers, 1);
     assert.ok(r.bytes > 0);
     assert.ok(!podman(fx.store, ['images', '-a', '-q', '--no-trunc']).includes(fx.dangling));
+  });
+
+  test('save reports work-done progress and writes an archive podman load accepts', async () => {
+    const out = path.join(fx.store.dir, 'proto-save.tar');
+    const progress: { kind: string; percentage?: number }[] = [];
+    const sub = server.conn.onNotification('$/progress', (p: { token: string; value: { kind: string; percentage?: number } }) => {
+      if (p.token === 'save-1') progress.push(p.value);
+    });
+    const r = await server.conn.sendRequest(SaveImage.type, { storeId, refs: ['localhost/strata-app:v1'], format: 'docker-archive', output: out, workDoneToken: 'save-1' });
+    sub.dispose();
+    assert.equal(r.bytes, fs.statSync(out).size);
+    assert.equal(progress[0]?.kind, 'begin');
+    assert.equal(progress.at(-1)?.kind, 'end');
+    assert.ok(progress.some((p) => p.kind === 'report' && p.percentage === 100), JSON.stringify(progress));
+    assert.match(podman(fx.store, ['load', '-i', out]), /Loaded image: localhost\/strata-app:v1/);
+    await assert.rejects(server.conn.sendRequest(SaveImage.type, { storeId, refs: ['localhost/strata-app:v1'], format: 'docker-archive', output: out }), (e: unknown) => {
+      assert.ok(e instanceof ResponseError);
+      assert.ok((e.data as StoreErrorData).storeCode, 'a store code for refusing to overwrite');
+      return true;
+    });
   });
 
   test('an external podman tag sends store/didChange, and the new name is listed', async () => {

@@ -186,7 +186,8 @@ export async function saveImage(services: Services, arg?: unknown, all?: unknown
   try {
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Saving ${refs.length === 1 ? group[0]!.label : `${refs.length} images`}`, cancellable: true },
-      (progress, token) => services.client.saveImage({ storeId, refs, format: picked.format, output: uri.fsPath }, progress, token),
+      // The save dialog already asked before replacing a file; a scripted output is never replaced.
+      (progress, token) => services.client.saveImage({ storeId, refs, format: picked.format, output: uri.fsPath, overwrite: givenOutput === undefined }, progress, token),
     );
     const open = await vscode.window.showInformationMessage(`Saved ${path.basename(uri.fsPath)} (${humanSize(result.bytes)}).`, 'Reveal');
     if (open === 'Reveal') await vscode.commands.executeCommand('revealFileInOS', uri);
