@@ -32,7 +32,7 @@ export async function tagImage(services: Services, arg?: unknown, all?: unknown)
     services.model.storeChanged(target.storeId);
     void vscode.window.setStatusBarMessage(`Tagged ${shortId(target.imageId)} as ${added}`, 4000);
   } catch (e) {
-    await showError(services, `Could not tag ${target.label}`, e);
+    showError(services, `Could not tag ${target.label}`, e);
   }
 }
 
@@ -72,7 +72,7 @@ export async function untagImage(services: Services, arg?: unknown, all?: unknow
       await services.client.untagImage(target.storeId, target.imageId, name);
       touched.add(target.storeId);
     } catch (e) {
-      await showError(services, `Could not remove the name ${name}`, e);
+      showError(services, `Could not remove the name ${name}`, e);
       break;
     }
   }
@@ -88,7 +88,7 @@ export async function removeImages(services: Services, arg?: unknown, all?: unkn
     try {
       plan = await services.client.planRemoval(storeId, group.map((t) => t.imageId));
     } catch (e) {
-      await showError(services, 'Could not prepare the removal', e);
+      showError(services, 'Could not prepare the removal', e);
       return;
     }
     if (plan.images.length === 0) {
@@ -116,7 +116,7 @@ export async function removeImages(services: Services, arg?: unknown, all?: unkn
       void vscode.window.setStatusBarMessage(`Removed ${what}, freed ${humanSize(result.bytes)}`, 5000);
     } catch (e) {
       services.model.storeChanged(storeId);
-      await showError(services, `Could not remove ${what}`, e);
+      showError(services, `Could not remove ${what}`, e);
     }
   }
 }
@@ -189,9 +189,11 @@ export async function saveImage(services: Services, arg?: unknown, all?: unknown
       // The save dialog already asked before replacing a file; a scripted output is never replaced.
       (progress, token) => services.client.saveImage({ storeId, refs, format: picked.format, output: uri.fsPath, overwrite: givenOutput === undefined }, progress, token),
     );
-    const open = await vscode.window.showInformationMessage(`Saved ${path.basename(uri.fsPath)} (${humanSize(result.bytes)}).`, 'Reveal');
-    if (open === 'Reveal') await vscode.commands.executeCommand('revealFileInOS', uri);
+    // Not awaited: the command is done; the notification stays until the user dismisses it.
+    void vscode.window.showInformationMessage(`Saved ${path.basename(uri.fsPath)} (${humanSize(result.bytes)}).`, 'Reveal').then((open) => {
+      if (open === 'Reveal') void vscode.commands.executeCommand('revealFileInOS', uri);
+    });
   } catch (e) {
-    await showError(services, `Could not save ${group[0]!.label}`, e);
+    showError(services, `Could not save ${group[0]!.label}`, e);
   }
 }

@@ -13,7 +13,7 @@ async function openPanel(services: Services, tab: InspectTab, title: string, arg
   try {
     services.inspectPanels.open({ storeId: target.storeId, imageId: target.imageId }, tab);
   } catch (e) {
-    await showError(services, `Could not open ${target.label}`, e);
+    showError(services, `Could not open ${target.label}`, e);
   }
 }
 

@@ -11,14 +11,16 @@ import type { StoreCapability } from '../../shared/model';
 const SHOW_LOGS = 'Show Logs';
 
 /** Logs `e` in full and shows "<what>: <sentence>" with a Show Logs action. Cancellations stay quiet. */
-export async function showError(services: Services, what: string, e: unknown): Promise<void> {
+export function showError(services: Services, what: string, e: unknown): void {
   if (isCancellation(e)) {
     services.log.info(`[command] ${what}: cancelled`);
     return;
   }
   services.log.error(`[command] ${what}`, e);
-  const choice = await vscode.window.showErrorMessage(`${what}: ${sentenceOf(e)}`, SHOW_LOGS);
-  if (choice === SHOW_LOGS) services.log.show();
+  // Not awaited: the command finishes now; the button works for as long as the notification shows.
+  void vscode.window.showErrorMessage(`${what}: ${sentenceOf(e)}`, SHOW_LOGS).then((choice) => {
+    if (choice === SHOW_LOGS) services.log.show();
+  });
 }
 
 const OPERATION: Record<StoreCapability, string> = {
@@ -37,12 +39,13 @@ export function requireCapability(services: Services, cap: StoreCapability): boo
 }
 
 /** Shown when a command needs the server and it is down; offers the way out. */
-export async function explainServerDown(services: Services): Promise<void> {
+export function explainServerDown(services: Services): void {
   const starting = services.client.state === 'starting';
   const msg = starting
     ? 'The Strata store server is still starting; try again in a moment.'
     : `The Strata store server is not running${services.client.lastFailure ? ` (${services.client.lastFailure})` : ''}.`;
-  const choice = await vscode.window.showWarningMessage(msg, ...(starting ? [] : ['Restart Server']), SHOW_LOGS);
-  if (choice === 'Restart Server') await vscode.commands.executeCommand(Commands.restartServer);
-  else if (choice === SHOW_LOGS) services.log.show();
+  void vscode.window.showWarningMessage(msg, ...(starting ? [] : ['Restart Server']), SHOW_LOGS).then((choice) => {
+    if (choice === 'Restart Server') void vscode.commands.executeCommand(Commands.restartServer);
+    else if (choice === SHOW_LOGS) services.log.show();
+  });
 }

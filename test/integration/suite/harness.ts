@@ -13,6 +13,7 @@ export interface TestCase {
 }
 
 const cases: TestCase[] = [];
+const TEST_TIMEOUT_MS = 90_000;
 
 export function test(name: string, fn: () => Promise<void> | void, opts: { skip?: () => string | undefined } = {}): void {
   cases.push({ name, fn, ...opts });
@@ -54,13 +55,22 @@ export async function runAll(): Promise<void> {
       continue;
     }
     const started = Date.now();
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await c.fn();
+      // One hung test must not hang the suite: each gets a bound, after which it fails.
+      await Promise.race([
+        Promise.resolve().then(c.fn),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`test did not finish within ${TEST_TIMEOUT_MS / 1000} s`)), TEST_TIMEOUT_MS);
+        }),
+      ]);
       passed++;
       console.log(`[suite] ✓ ${c.name} (${Date.now() - started} ms)`);
     } catch (e) {
       failed++;
       console.log(`[suite] ✗ ${c.name}\n${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    } finally {
+      clearTimeout(timer);
     }
   }
   console.log(`[suite] ${passed} passed, ${failed} failed, ${skipped} skipped`);
