@@ -129,6 +129,15 @@ export default async function ({ page, fixture, openStrataView, screenshot, log 
   await frame.waitForSelector('.toast.visible');
   assert.equal(await frame.textContent('.toast'), 'Copied jq path');
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), '.Labels["org.example.payload"]');
+  // Keyboard: Ctrl+C on the selected row copies its value (VS Code turns the key into a copy event
+  // in the webview), Shift+Alt+C its path.
+  await labelRow.click();
+  await page.keyboard.press('Control+c');
+  await frame.waitForFunction(() => document.querySelector('.toast.visible')?.textContent === 'Copied value');
+  await page.waitForFunction((want) => navigator.clipboard.readText().then((t) => t === want), PAYLOADS.label);
+  await page.keyboard.press('Shift+Alt+c');
+  await frame.waitForFunction(() => document.querySelector('.toast.visible')?.textContent === 'Copied jq path');
+  await page.waitForFunction((want) => navigator.clipboard.readText().then((t) => t === want), '.Labels["org.example.payload"]');
 
   // Raw JSON: the same text podman prints.
   await frame.click('[role="tab"]:has-text("Raw JSON")');
