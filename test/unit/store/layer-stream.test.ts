@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import { Store } from '../../../src/store/store';
 import { layerTarStream } from '../../../src/store/layer-stream';
 import { crc64 } from '../../../src/store/crc64';
@@ -123,4 +124,33 @@ test('a missing tar-split file is NotFound; an aborted signal cancels', async ()
   );
   fs.rmSync(path.join(s.root, 'vfs-layers', `${s.id}.tar-split.gz`));
   await assert.rejects(collect(s), (e) => isStoreError(e, 'NotFound'));
+});
+
+test('a file the user cannot read (rootless sub-UID ownership) gives PermissionDenied pointing at podman unshare', {
+  skip: process.getuid?.() !== 0 || !fs.existsSync('/usr/bin/setpriv') ? 'needs root and setpriv to act as another user' : undefined,
+}, () => {
+  const s = synthStore(ENTRIES);
+  fs.chmodSync(s.root, 0o755);
+  fs.writeFileSync(path.join(s.root, 'vfs-layers', 'layers.lock'), '');
+  fs.chmodSync(path.join(s.layerDir, 'etc/a.txt'), 0o600);
+  // The check runs as "nobody", for whom the root-owned 0600 file is what a sub-UID file is to a rootless user.
+  const script = `
+    const { Store } = require(${JSON.stringify(path.join(__dirname, '../../../src/store/store.js'))});
+    const { layerTarStream } = require(${JSON.stringify(path.join(__dirname, '../../../src/store/layer-stream.js'))});
+    (async () => {
+      const store = Store.open({ config: { graphRoot: ${JSON.stringify(s.root)}, runRoot: '/nonexistent-run', driver: 'vfs', driverOptions: [], additionalImageStores: [], transientStore: false, rootless: true } });
+      const snap = await store.snapshot();
+      try {
+        for await (const _ of layerTarStream(store, snap.layerById.get(${JSON.stringify(s.id)}))) {}
+        console.log(JSON.stringify({ ok: true }));
+      } catch (e) {
+        console.log(JSON.stringify({ code: e.code, message: e.message }));
+      }
+    })();`;
+  const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', script], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const res = JSON.parse(r.stdout.trim()) as { code: string; message: string };
+  assert.equal(res.code, 'PermissionDenied');
+  assert.match(res.message, /etc\/a\.txt/);
+  assert.match(res.message, /podman unshare/);
 });
