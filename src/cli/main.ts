@@ -39,7 +39,10 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    if (e instanceof StoreError) {
+    if (e instanceof UsageError) {
+      // Argument errors found by a command itself (podman reports them with exit code 125 too).
+      process.stderr.write(`Error: ${e.message}\n`);
+    } else if (e instanceof StoreError) {
       // One line, always: some messages quote file content that may hold newlines.
       process.stderr.write(`Error: ${e.message.replace(/\s*\n\s*/g, ' ')}\n`);
     } else {
