@@ -25,6 +25,10 @@ function machineHasImages() {
 }
 
 async function main() {
+  if (!fs.existsSync(path.join(repo, 'node_modules', '.bin', 'esbuild'))) {
+    log('[start] installing dependencies (npm ci)');
+    execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: repo, stdio: 'inherit' });
+  }
   log('[start] building Strata and packaging strata.vsix');
   npm('package');
   const vsix = path.join(repo, 'strata.vsix');
