@@ -55,7 +55,7 @@ export function detectCompression(head: Buffer): Compression {
 const COMPRESSION_NAMES = ['none', 'bzip2', 'gzip', 'xz', 'zstd'];
 
 /** Peeks at the first bytes of `src` and returns them with an iterator over the whole stream. */
-async function peek(src: AsyncIterable<Buffer>, n: number): Promise<{ head: Buffer; all: AsyncGenerator<Buffer> }> {
+async function peek(src: AsyncIterable<Buffer>, n: number): Promise<{ head: Buffer; all: AsyncGenerator<Buffer>; close: () => Promise<void> }> {
   const it = src[Symbol.asyncIterator]();
   const first: Buffer[] = [];
   let got = 0;
@@ -78,20 +78,39 @@ async function peek(src: AsyncIterable<Buffer>, n: number): Promise<{ head: Buff
       yield r.value;
     }
   }
-  return { head: Buffer.concat(first).subarray(0, n), all: all() };
+  // Closing hands `return()` down to the source, so a file stream under it is closed too.
+  const close = async (): Promise<void> => {
+    await it.return?.();
+  };
+  return { head: Buffer.concat(first).subarray(0, n), all: all(), close };
+}
+
+export interface Decompressed {
+  compression: Compression;
+  stream: AsyncIterable<Buffer>;
+  /** Stops reading and releases the source (call it when giving up early). */
+  close(): Promise<void>;
 }
 
 /** Undoes the compression of `src`, or passes it through. */
-export async function decompressed(src: AsyncIterable<Buffer>, what: string): Promise<{ compression: Compression; stream: AsyncIterable<Buffer> }> {
-  const { head, all } = await peek(src, 10);
+export async function decompressed(src: AsyncIterable<Buffer>, what: string): Promise<Decompressed> {
+  const { head, all, close } = await peek(src, 10);
   const compression = detectCompression(head);
-  if (compression === Compression.None) return { compression, stream: all };
+  if (compression === Compression.None) return { compression, stream: all, close };
   if (compression !== Compression.Gzip) {
+    await close();
     throw new StoreError('InvalidArchive', `${what} is compressed with ${COMPRESSION_NAMES[compression]}, which Strata cannot read (gzip and uncompressed are supported)`);
   }
   const gunzip = zlib.createGunzip();
   pipeline(Readable.from(all), gunzip, () => undefined);
-  return { compression, stream: wrapZlibErrors(gunzip, what) };
+  return {
+    compression,
+    stream: wrapZlibErrors(gunzip, what),
+    close: async () => {
+      gunzip.destroy();
+      await close();
+    },
+  };
 }
 
 async function* wrapZlibErrors(src: AsyncIterable<Buffer>, what: string): AsyncGenerator<Buffer> {
@@ -127,7 +146,27 @@ export async function streamLayer(
       yield chunk;
     }
   }
-  const { compression, stream } = await decompressed(tapCompressed(), what);
+  const { compression, stream, close } = await decompressed(tapCompressed(), what);
+  try {
+    return await applyStream(stream, compression, root, mode, tarSplit, opts, what, () => ({
+      compressedDigest: 'sha256:' + compressedHash.digest('hex'),
+      compressedSize,
+    }));
+  } finally {
+    await close();
+  }
+}
+
+async function applyStream(
+  stream: AsyncIterable<Buffer>,
+  compression: Compression,
+  root: string,
+  mode: ApplyMode,
+  tarSplit: TarSplitWriter,
+  opts: LayerStreamOptions,
+  what: string,
+  compressed: () => { compressedDigest: string; compressedSize: number },
+): Promise<StreamedLayer> {
   const diffHash = createHash('sha256');
   let diffSize = 0;
   async function* tapDiff(): AsyncGenerator<Buffer> {
@@ -171,8 +210,7 @@ export async function streamLayer(
   for await (const pad of tr.rest(PADDING_CHUNK)) await tarSplit.segment(pad);
   await tarSplit.segment(Buffer.alloc(0));
   return {
-    compressedDigest: 'sha256:' + compressedHash.digest('hex'),
-    compressedSize,
+    ...compressed(),
     diffDigest: 'sha256:' + diffHash.digest('hex'),
     diffSize,
     compression,

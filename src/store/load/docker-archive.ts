@@ -99,6 +99,10 @@ export async function readDockerArchive(index: TarIndex): Promise<SourceImage[]>
 
 /** c/image hands docker-archive layers over decompressed. */
 async function* uncompressedMember(index: TarIndex, member: string): AsyncGenerator<Buffer> {
-  const { stream } = await decompressed(index.open(member), `The layer ${printable(member)}`);
-  yield* stream;
+  const { stream, close } = await decompressed(index.open(member), `The layer ${printable(member)}`);
+  try {
+    yield* stream;
+  } finally {
+    await close();
+  }
 }

@@ -73,9 +73,13 @@ async function examine(file: string, opts: ImportOptions): Promise<TarballFacts>
       yield chunk;
     }
   }
-  const { compression, stream } = await decompressed(tap(), `The tarball ${file}`);
+  const { compression, stream, close } = await decompressed(tap(), `The tarball ${file}`);
   const diffHash = createHash('sha256');
-  for await (const chunk of stream) diffHash.update(chunk);
+  try {
+    for await (const chunk of stream) diffHash.update(chunk);
+  } finally {
+    await close();
+  }
   const blobDigest = 'sha256:' + blobHash.digest('hex');
   return {
     blobDigest,

@@ -51,15 +51,20 @@ export class TarIndex {
     }
     try {
       const members = new Map<string, Member>();
-      const tr = new TarReader(fs.createReadStream(tarFile, { highWaterMark: 1 << 20 }), `The archive ${file}`, false);
-      for (;;) {
-        if (signal?.aborted) throw new StoreError('Cancelled', 'The load was cancelled');
-        const hdr = await tr.next();
-        if (!hdr) break;
-        const name = cleanTarPath(hdr.name);
-        if (!members.has(name)) {
-          members.set(name, { name, typeflag: hdr.typeflag, linkname: hdr.linkname, offset: tr.position, size: hdr.typeflag === TYPE_REG ? hdr.size : 0 });
+      const input = fs.createReadStream(tarFile, { highWaterMark: 1 << 20 });
+      const tr = new TarReader(input, `The archive ${file}`, false);
+      try {
+        for (;;) {
+          if (signal?.aborted) throw new StoreError('Cancelled', 'The load was cancelled');
+          const hdr = await tr.next();
+          if (!hdr) break;
+          const name = cleanTarPath(hdr.name);
+          if (!members.has(name)) {
+            members.set(name, { name, typeflag: hdr.typeflag, linkname: hdr.linkname, offset: tr.position, size: hdr.typeflag === TYPE_REG ? hdr.size : 0 });
+          }
         }
+      } finally {
+        input.destroy();
       }
       return new TarIndex(tarFile, members, tmpDir);
     } catch (e) {

@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import type { StrataApi } from '../../../src/extension/extension';
 import type { TreeNode } from '../../../src/extension/views/image-tree-nodes';
 import { runAll, test, waitFor } from './harness';
+import { tar, writeOciLayout } from '../../fixtures/tar-writer';
 
 interface Fixture {
   root: string;
@@ -79,7 +80,7 @@ function treeUntil<T>(a: StrataApi, what: string, f: () => Promise<T | undefined
   return waitFor(what, f, (cb) => a.services.model.onDidLoadStore(cb), 15_000);
 }
 
-const cap = (a: () => StrataApi | undefined, c: 'tag' | 'untag' | 'remove' | 'save') => (): string | undefined =>
+const cap = (a: () => StrataApi | undefined, c: 'tag' | 'untag' | 'remove' | 'save' | 'load') => (): string | undefined =>
   a()?.services.client.capabilities.has(c) ? undefined : `the store server has no "${c}" yet`;
 
 let A: StrataApi | undefined;
@@ -166,6 +167,27 @@ test('Save… writes a docker-archive that podman load accepts', async () => {
   const loaded = podman(fx, ['load', '-i', out]);
   assert.match(loaded, /Loaded image/);
 }, { skip: cap(() => A, 'save') });
+
+test('Load… and Import… through the commands add the images to the tree, and podman agrees', async () => {
+  const a = A!;
+  const fx = fixture();
+  const layout = path.join(fx.dir, 'load-layout');
+  fs.rmSync(layout, { recursive: true, force: true });
+  const { configDigest } = writeOciLayout(layout, [tar([{ name: 'loaded.txt', content: 'loaded through the extension' }])], { refName: 'strata-loaded:cmd' });
+  const archive = path.join(fx.dir, 'load-layout.tar');
+  const blobs = fs.readdirSync(path.join(layout, 'blobs/sha256')).map((f) => ({ name: `blobs/sha256/${f}`, content: fs.readFileSync(path.join(layout, 'blobs/sha256', f)) }));
+  fs.writeFileSync(archive, tar([...blobs, { name: 'index.json', content: fs.readFileSync(path.join(layout, 'index.json')) }, { name: 'oci-layout', content: '{"imageLayoutVersion": "1.0.0"}' }]));
+  await vscode.commands.executeCommand('strata.loadImages', { storeId: `store:${fx.root}`, input: archive });
+  const loadedId = configDigest.slice('sha256:'.length);
+  await treeUntil(a, 'the loaded image in the tree', async () => ((await namesInTree(a, fx, loadedId)).includes('localhost/strata-loaded:cmd') ? true : undefined));
+  assert.equal(podman(fx, ['image', 'inspect', '--format', '{{.Id}}', 'localhost/strata-loaded:cmd']).trim(), loadedId);
+
+  const rootfs = path.join(fx.dir, 'import-rootfs.tar');
+  fs.writeFileSync(rootfs, tar([{ name: 'etc/', type: '5' }, { name: 'etc/imported', content: 'imported through the extension' }]));
+  await vscode.commands.executeCommand('strata.importImage', { storeId: `store:${fx.root}`, file: rootfs, name: 'strata-imported:cmd' });
+  const importedId = podman(fx, ['image', 'inspect', '--format', '{{.Id}}', 'localhost/strata-imported:cmd']).trim();
+  await treeUntil(a, 'the imported image in the tree', async () => ((await namesInTree(a, fx, importedId)).includes('localhost/strata-imported:cmd') ? true : undefined));
+}, { skip: cap(() => A, 'load') });
 
 test('Remove through the command deletes the image, and podman agrees', async () => {
   const a = A!;
