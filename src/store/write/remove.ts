@@ -191,7 +191,8 @@ export async function removeImages(store: Store, inputs: readonly string[], opts
       const refs = new Map<string, string[]>();
       for (const input of inputs) {
         try {
-          const { image, resolvedName } = lookupImage(tx.snapshot(), input, { registries });
+          // libimage RemoveImages: a manifest list resolves to its instance when present, else itself.
+          const { image, resolvedName } = lookupImage(tx.snapshot(), input, { registries, manifestListIfNoInstance: true });
           if (!refs.has(image.record.id)) {
             toDelete.push(image.record.id);
             refs.set(image.record.id, []);

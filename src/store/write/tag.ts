@@ -38,8 +38,9 @@ export interface NameChangeResult {
  */
 const NAME_SCOPE = { layers: true, containers: false, loadLayers: false };
 
-function targetRecord(tx: WriteTransaction, input: string, registries: RegistriesConfig): ImageRecord {
-  const { image } = lookupImage(tx.snapshot(), input, { registries });
+/** `manifestList`: podman's tag finds a manifest list itself; untag finds its platform instance. */
+function targetRecord(tx: WriteTransaction, input: string, registries: RegistriesConfig, manifestList: boolean): ImageRecord {
+  const { image } = lookupImage(tx.snapshot(), input, { registries, manifestList });
   if (image.readOnly) {
     throw new StoreError(
       'ReadOnlyStore',
@@ -75,7 +76,7 @@ export async function tagImage(store: Store, input: string, names: readonly stri
     store,
     NAME_SCOPE,
     (tx) => {
-      const target = targetRecord(tx, input, registries);
+      const target = targetRecord(tx, input, registries, true);
       for (const n of normalized) {
         updateImageNames(tx.images, target, [...(target.names ?? []), n], 'set');
         times.push(goTimeNow());
@@ -105,7 +106,7 @@ export async function untagImage(store: Store, input: string, names: readonly st
     store,
     NAME_SCOPE,
     (tx) => {
-      const target = targetRecord(tx, input, registries);
+      const target = targetRecord(tx, input, registries, false);
       const toRemove = normalized.length > 0 ? normalized : [...(target.names ?? [])];
       // Check every name against the names it will have at that step before changing anything.
       const remaining = [...(target.names ?? [])];
