@@ -68,8 +68,8 @@ export async function writeBlobFile(
     throw outputError(e, tmp);
   } finally {
     if (!ok) {
-      sink.destroy();
       stream.destroy();
+      await sink.destroy();
       removeQuietly(tmp);
     }
   }

@@ -219,7 +219,7 @@ async function saveDockerArchive(
     await sink.close();
     if (!direct) fs.renameSync(tmp, output);
   } catch (e) {
-    sink.destroy();
+    await sink.destroy();
     if (!direct) removeQuietly(tmp);
     throw outputError(e, output);
   }
@@ -255,7 +255,7 @@ async function saveOciArchive(
     await sink.close();
     if (!direct) fs.renameSync(tmp, output);
   } catch (e) {
-    sink?.destroy();
+    await sink?.destroy();
     if (!direct) removeQuietly(tmp);
     throw outputError(e, output);
   } finally {

@@ -106,8 +106,16 @@ export class FileSink {
     }
   }
 
-  destroy(): void {
+  /**
+   * Abandons the output and resolves once the file descriptor is closed. The stream opens its file
+   * asynchronously: removing the file before that settles would let the open recreate it after the
+   * cleanup (a cancelled save then left a staging directory behind).
+   */
+  async destroy(): Promise<void> {
+    if (this.ws.closed) return;
+    const closed = new Promise<void>((resolve) => this.ws.once('close', () => resolve()));
     this.ws.destroy();
+    await closed;
   }
 }
 
