@@ -50,7 +50,11 @@ export class InspectApp {
   private tab: InspectTab;
   private loaded = false;
   private toastTimer: ReturnType<typeof setTimeout> | undefined;
-  private scrollSave: number | undefined;
+  private saveScheduled: number | undefined;
+  /** Current scroll offset of each tab, kept from scroll events. */
+  private readonly scroll: Record<InspectTab, number>;
+  /** Saved offsets still to apply, per tab, once that tab shows data. */
+  private readonly pendingScroll = new Map<InspectTab, number>();
 
   constructor(
     root: HTMLElement,
@@ -60,6 +64,8 @@ export class InspectApp {
     this.state = saved;
     this.ref = saved?.ref ?? null;
     this.tab = saved?.tab ?? 'inspect';
+    this.scroll = { ...(saved?.scroll ?? { inspect: 0, raw: 0, history: 0 }) };
+    for (const t of ['inspect', 'raw', 'history'] as const) if (this.scroll[t] > 0) this.pendingScroll.set(t, this.scroll[t]);
     const changed = (): void => this.save();
     const copy = (kind: CopyKind, text: string): void => this.host.post({ type: 'inspect/copy', kind, text });
     this.tree = new TreeView(
@@ -99,7 +105,16 @@ export class InspectApp {
         className: 'tab-panel',
         attrs: { role: 'tabpanel', id: `panel-${tab}`, 'aria-labelledby': `tab-${tab}`, hidden: '' },
       }, [views[tab].element]);
-      views[tab].scroller.addEventListener('scroll', () => this.saveSoon(), { passive: true });
+      const scroller = views[tab].scroller;
+      scroller.addEventListener(
+        'scroll',
+        () => {
+          // Read here, where layout is clean, so saving never forces a layout.
+          this.scroll[tab] = scroller.scrollTop;
+          this.save();
+        },
+        { passive: true },
+      );
       this.panels.set(tab, panel);
       this.content.append(panel);
     }
@@ -178,7 +193,7 @@ export class InspectApp {
     this.tree.setData(inspect);
     this.raw.setData(inspect);
     this.history.setData(history);
-    if (firstLoad && this.state) this.restoreScroll(this.state.scroll);
+    if (firstLoad) this.applyPendingScroll();
   }
 
   private showTab(tab: InspectTab, focus: boolean): void {
@@ -192,6 +207,7 @@ export class InspectApp {
       if (panel) panel.hidden = !on;
     }
     if (focus) this.tabs.get(tab)?.focus();
+    if (this.loaded) this.applyPendingScroll();
     this.save();
   }
 
@@ -231,32 +247,27 @@ export class InspectApp {
     return { inspect: this.tree.scroller, raw: this.raw.scroller, history: this.history.scroller };
   }
 
-  private restoreScroll(scroll: Readonly<Record<InspectTab, number>>): void {
-    const s = this.scrollers();
-    // Hidden panels have no layout: set each after showing it, then put the active tab back.
-    const active = this.tab;
-    for (const t of ['inspect', 'raw', 'history'] as const) {
-      const panel = this.panels.get(t);
-      if (panel) panel.hidden = false;
-      s[t].scrollTop = scroll[t];
-      if (panel) panel.hidden = t !== active;
-    }
+  /** Restores the saved offset of the visible tab (hidden tabs have no layout: theirs waits until shown). */
+  private applyPendingScroll(): void {
+    const top = this.pendingScroll.get(this.tab);
+    if (top === undefined) return;
+    this.pendingScroll.delete(this.tab);
+    this.scrollers()[this.tab].scrollTop = top;
   }
 
-  private saveSoon(): void {
-    if (this.scrollSave !== undefined) return;
-    this.scrollSave = requestAnimationFrame(() => {
-      this.scrollSave = undefined;
-      this.save();
+  /** Persists state once per frame at most; never reads layout. */
+  private save(): void {
+    if (this.saveScheduled !== undefined) return;
+    this.saveScheduled = requestAnimationFrame(() => {
+      this.saveScheduled = undefined;
+      this.saveNow();
     });
   }
 
-  private save(): void {
+  private saveNow(): void {
     if (!this.ref) return;
     const base = this.state ?? initialViewState(this.ref, this.tab);
     const tree = this.tree.state();
-    const s = this.scrollers();
-    const keepScroll = !this.loaded; // before data arrives the scrollers are empty: keep the saved offsets
     this.state = {
       ...base,
       ref: this.ref,
@@ -266,9 +277,7 @@ export class InspectApp {
       filter: tree.filter,
       selected: tree.selected,
       wrapRaw: this.raw.wrapLines,
-      scroll: keepScroll
-        ? base.scroll
-        : { inspect: s.inspect.scrollTop, raw: s.raw.scrollTop, history: s.history.scrollTop },
+      scroll: { ...this.scroll },
     };
     this.host.saveState(this.state);
   }

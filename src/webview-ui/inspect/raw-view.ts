@@ -11,6 +11,8 @@ import { findRanges, segment, type Range } from './text-ranges';
 import { iconButton, toggleButton } from './widgets';
 
 const SEARCH_DEBOUNCE_MS = 80;
+/** Above this many characters the raw JSON is shown uncoloured: one text node instead of a span per token. */
+const COLOUR_LIMIT = 200_000;
 
 export interface RawViewHost {
   copy(kind: CopyKind, text: string): void;
@@ -111,7 +113,8 @@ export class RawView {
     clear(this.pre);
     this.marks = this.ranges.map(() => []);
     const frag = document.createDocumentFragment();
-    for (const token of tokenizeJson(this.shown)) {
+    const tokens = this.shown.length > COLOUR_LIMIT ? [{ kind: 'space' as const, text: this.shown, offset: 0 }] : tokenizeJson(this.shown);
+    for (const token of tokens) {
       const parts = this.ranges.length ? segment(token.text, token.offset, this.ranges) : [{ text: token.text, mark: -1 }];
       const target = token.kind === 'space' || token.kind === 'punct' ? frag : el('span', { className: `tok-${token.kind}` });
       for (const p of parts) {

@@ -48,10 +48,38 @@ export function searchTree(model: JsonTreeModel, query: string): SearchResult | 
   return { query, matches, keyRanges, valueRanges, opened, kept };
 }
 
-export interface Row {
+/**
+ * Children shown per container before a "show more" row, as VS Code's debug views page large arrays:
+ * a hostile image with thousands of labels must not make a page of tens of thousands of elements.
+ */
+export const CHILD_PAGE = 200;
+
+export interface NodeRow {
+  readonly kind: 'node';
   readonly node: TreeNode;
   readonly expandable: boolean;
   readonly expanded: boolean;
+}
+
+/** Stands for the children of `parent` past its current limit. */
+export interface MoreRow {
+  readonly kind: 'more';
+  readonly parent: TreeNode;
+  readonly depth: number;
+  readonly remaining: number;
+}
+
+export type Row = NodeRow | MoreRow;
+
+/** A stable id for any row: the node's pointer, or "more:" + the parent's pointer. */
+export function rowId(row: Row): string {
+  return row.kind === 'node' ? row.node.id : `more:${row.parent.id}`;
+}
+
+/** The smallest page-aligned limit for `parent` that shows its child `child` (unfiltered index). */
+export function limitToShow(parent: TreeNode, child: TreeNode): number {
+  const index = parent.children.indexOf(child);
+  return (Math.floor(index / CHILD_PAGE) + 1) * CHILD_PAGE;
 }
 
 /**
@@ -106,23 +134,29 @@ export class TreeExpansion {
   }
 }
 
-/** The rows to render, in order: children of expanded nodes, restricted to the search's kept rows when filtering. */
+/**
+ * The rows to render, in order: children of expanded nodes, restricted to the search's kept rows when
+ * filtering, at most `limits.get(container)` (default CHILD_PAGE) children per container.
+ */
 export function visibleRows(
   model: JsonTreeModel,
   expansion: TreeExpansion,
   search: SearchResult | null,
   filter: boolean,
+  limits: ReadonlyMap<string, number> = new Map(),
 ): Row[] {
   const rows: Row[] = [];
   const keep = filter && search ? search.kept : null;
   const walk = (node: TreeNode): void => {
-    for (const child of node.children) {
-      if (keep && !keep.has(child.id)) continue;
+    const children = keep ? node.children.filter((c) => keep.has(c.id)) : node.children;
+    const limit = limits.get(node.id) ?? CHILD_PAGE;
+    for (const child of children.slice(0, limit)) {
       const expandable = child.children.length > 0;
       const expanded = expandable && expansion.isExpanded(child.id);
-      rows.push({ node: child, expandable, expanded });
+      rows.push({ kind: 'node', node: child, expandable, expanded });
       if (expanded) walk(child);
     }
+    if (children.length > limit) rows.push({ kind: 'more', parent: node, depth: node.depth + 1, remaining: children.length - limit });
   };
   walk(model.root);
   return rows;

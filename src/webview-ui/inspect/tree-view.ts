@@ -17,7 +17,7 @@ import {
   type TreeNode,
 } from './json-tree';
 import { segment, type Range } from './text-ranges';
-import { TreeExpansion, searchTree, visibleRows, type Row, type SearchResult } from './tree-state';
+import { CHILD_PAGE, TreeExpansion, limitToShow, rowId, searchTree, visibleRows, type Row, type SearchResult } from './tree-state';
 import { iconButton, toggleButton } from './widgets';
 
 /** Pixels of indentation per tree level. */
@@ -58,6 +58,11 @@ export class TreeView {
   private rowElements = new Map<string, HTMLElement>();
   private debounce: ReturnType<typeof setTimeout> | undefined;
   private value: unknown = {};
+  /** Children shown per container beyond the default page (see CHILD_PAGE). */
+  private readonly limits = new Map<string, number>();
+  /** One action bar (copy value / copy path), moved to the hovered or selected row: not one per row. */
+  private readonly actions: HTMLElement;
+  private actionTarget: string | null = null;
 
   constructor(
     private readonly host: TreeViewHost,
@@ -110,6 +115,16 @@ export class TreeView {
     this.scroller = el('div', { className: 'scroller' }, [this.tree]);
     this.element = el('div', { className: 'tree-view' }, [toolbar, this.scroller]);
 
+    this.actions = el('span', { className: 'row-actions' }, [
+      iconButton('copy', 'Copy value (Ctrl+C)', () => this.copyTarget('value'), -1),
+      iconButton('path', 'Copy jq path (Shift+Alt+C)', () => this.copyTarget('path'), -1),
+    ]);
+    this.tree.addEventListener('mouseover', (e) => {
+      const id = this.rowIdFromEvent(e);
+      if (id !== null && this.model.byId.has(id)) this.attachActions(id);
+    });
+    this.tree.addEventListener('mouseleave', () => this.attachActions(this.selected));
+
     this.input.addEventListener('input', () => {
       clearTimeout(this.debounce);
       this.debounce = setTimeout(() => this.setQuery(this.input.value), SEARCH_DEBOUNCE_MS);
@@ -120,7 +135,7 @@ export class TreeView {
     this.tree.addEventListener('dblclick', (e) => this.onDoubleClick(e));
     this.tree.addEventListener('focus', () => {
       // Focus landing on the container moves to the selected row (roving tabindex).
-      if (!this.selectedRow() && this.rows[0]) this.select(this.rows[0].node.id);
+      if (!this.selectedRow() && this.rows[0]) this.select(rowId(this.rows[0]));
       this.selectedRow()?.focus();
     });
     this.tree.addEventListener('copy', (e) => this.onCopyEvent(e));
@@ -167,8 +182,10 @@ export class TreeView {
     if (!matches.length) return;
     this.current = (this.current + dir + matches.length) % matches.length;
     const node = matches[this.current] as TreeNode;
-    // Make sure the match is reachable even if the user collapsed one of its ancestors.
+    // Make sure the match is reachable even if the user collapsed one of its ancestors or it sits
+    // past a container's page of children.
     for (let p = node.parent; p && p.parent; p = p.parent) this.expansion.setExpanded(p.id, true);
+    for (let c: TreeNode = node; c.parent; c = c.parent) this.showChild(c.parent, c);
     this.selected = node.id;
     this.render();
     const row = this.rowElements.get(node.id);
@@ -179,13 +196,13 @@ export class TreeView {
 
   private render(): void {
     const hadFocus = this.tree.contains(document.activeElement);
-    this.rows = visibleRows(this.model, this.expansion, this.search, this.filter);
+    this.rows = visibleRows(this.model, this.expansion, this.search, this.filter, this.limits);
     this.rowElements.clear();
     const frag = document.createDocumentFragment();
     const currentId = this.current >= 0 ? this.search?.matches[this.current]?.id : undefined;
     for (const row of this.rows) {
-      const e = this.renderRow(row, row.node.id === currentId);
-      this.rowElements.set(row.node.id, e);
+      const e = row.kind === 'node' ? this.renderRow(row, row.node.id === currentId) : this.renderMore(row);
+      this.rowElements.set(rowId(row), e);
       frag.append(e);
     }
     clear(this.tree);
@@ -194,10 +211,12 @@ export class TreeView {
     }
     this.tree.append(frag);
     if (this.selected !== null && !this.rowElements.has(this.selected)) this.selected = null;
-    const sel = this.selectedRow() ?? (this.rows[0] ? this.rowElements.get(this.rows[0].node.id) : undefined);
+    const sel = this.selectedRow() ?? (this.rows[0] ? this.rowElements.get(rowId(this.rows[0])) : undefined);
     sel?.setAttribute('tabindex', '0');
     this.tree.setAttribute('tabindex', sel ? '-1' : '0');
     if (hadFocus) sel?.focus();
+    this.actionTarget = null;
+    this.attachActions(this.selected);
     this.updateCount();
   }
 
@@ -207,7 +226,46 @@ export class TreeView {
     this.input.classList.toggle('no-results', !!this.query && n === 0);
   }
 
-  private renderRow(row: Row, isCurrent: boolean): HTMLElement {
+  private renderMore(row: Extract<Row, { kind: 'more' }>): HTMLElement {
+    const e = el('div', {
+      className: 'row more-row',
+      text: `Show ${Math.min(row.remaining, CHILD_PAGE)} more (${row.remaining} hidden)`,
+      attrs: { role: 'treeitem', 'aria-level': String(row.depth + 1), tabindex: '-1', 'data-id': rowId(row), 'data-action': 'more' },
+    });
+    e.style.paddingLeft = `${row.depth * INDENT_PX + 22}px`;
+    return e;
+  }
+
+  /** Raises `parent`'s page limit so that `child` is rendered. */
+  private showChild(parent: TreeNode, child: TreeNode): void {
+    const need = limitToShow(parent, child);
+    if ((this.limits.get(parent.id) ?? CHILD_PAGE) < need) this.limits.set(parent.id, need);
+  }
+
+  private showMore(parentId: string): void {
+    this.limits.set(parentId, (this.limits.get(parentId) ?? CHILD_PAGE) + CHILD_PAGE);
+    this.render();
+    this.rowElements.get(this.selected ?? '')?.focus();
+  }
+
+  private attachActions(id: string | null): void {
+    if (id === this.actionTarget && this.actions.isConnected) return;
+    const row = id === null ? undefined : this.rowElements.get(id);
+    if (!row || !this.model.byId.has(id as string)) {
+      this.actions.remove();
+      this.actionTarget = null;
+      return;
+    }
+    this.actionTarget = id;
+    row.append(this.actions);
+  }
+
+  private copyTarget(kind: 'value' | 'path'): void {
+    const node = this.actionTarget === null ? undefined : this.model.byId.get(this.actionTarget);
+    if (node) this.copyNode(node, kind);
+  }
+
+  private renderRow(row: Extract<Row, { kind: 'node' }>, isCurrent: boolean): HTMLElement {
     const { node } = row;
     const selected = node.id === this.selected;
     const e = el('div', {
@@ -247,12 +305,6 @@ export class TreeView {
       const hint = valueHint(node, Date.now());
       if (hint) e.append(el('span', { className: 'hint', text: hint }));
     }
-    e.append(
-      el('span', { className: 'row-actions' }, [
-        iconButton('copy', 'Copy value (Ctrl+C)', () => this.copyNode(node, 'value'), -1),
-        iconButton('path', 'Copy jq path (Shift+Alt+C)', () => this.copyNode(node, 'path'), -1),
-      ]),
-    );
     return e;
   }
 
@@ -279,6 +331,7 @@ export class TreeView {
       row.setAttribute('tabindex', '0');
       row.scrollIntoView({ block: 'nearest' });
       if (focus) row.focus();
+      this.attachActions(id);
     }
     this.host.changed();
   }
@@ -301,7 +354,8 @@ export class TreeView {
     const id = this.rowIdFromEvent(e);
     if (id === null) return;
     if ((e.target as Element).closest('button')) return; // row action buttons handle themselves
-    if ((e.target as Element).closest('[data-action="toggle"]')) this.toggle(id);
+    if (id.startsWith('more:')) this.showMore(id.slice('more:'.length));
+    else if ((e.target as Element).closest('[data-action="toggle"]')) this.toggle(id);
     else this.select(id);
   }
 
@@ -340,12 +394,18 @@ export class TreeView {
   }
 
   private onTreeKey(e: KeyboardEvent): void {
-    const index = this.rows.findIndex((r) => r.node.id === this.selected);
-    const row = this.rows[index];
+    const index = this.rows.findIndex((r) => rowId(r) === this.selected);
+    const current = this.rows[index];
     const go = (i: number): void => {
       const target = this.rows[Math.max(0, Math.min(this.rows.length - 1, i))];
-      if (target) this.select(target.node.id);
+      if (target) this.select(rowId(target));
     };
+    if (current?.kind === 'more' && (e.key === 'Enter' || e.key === ' ')) {
+      e.preventDefault();
+      this.showMore(current.parent.id);
+      return;
+    }
+    const row = current?.kind === 'node' ? current : undefined;
     let handled = true;
     switch (e.key) {
       case 'ArrowDown':
@@ -367,12 +427,14 @@ export class TreeView {
         go(index - PAGE_ROWS);
         break;
       case 'ArrowRight':
+        if (current?.kind === 'more') break;
         if (!row) go(0);
         else if (row.expandable && !row.expanded) this.toggle(row.node.id, true);
         else if (row.expanded) go(index + 1);
         break;
       case 'ArrowLeft':
-        if (!row) go(0);
+        if (current?.kind === 'more' && current.parent.parent) this.select(current.parent.id);
+        else if (!row) go(0);
         else if (row.expanded) this.toggle(row.node.id, false);
         else if (row.node.parent?.parent) this.select(row.node.parent.id);
         break;

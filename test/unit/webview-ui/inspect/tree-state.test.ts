@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { buildTree } from '../../../../src/webview-ui/inspect/json-tree';
-import { TreeExpansion, searchTree, visibleRows } from '../../../../src/webview-ui/inspect/tree-state';
+import { CHILD_PAGE, TreeExpansion, limitToShow, rowId, searchTree, visibleRows, type Row } from '../../../../src/webview-ui/inspect/tree-state';
 
 const model = buildTree({
   Id: 'abc',
@@ -9,7 +9,7 @@ const model = buildTree({
   History: [{ created_by: '/bin/sh -c #(nop) LABEL maintainer=me' }],
   Size: 5,
 });
-const ids = (rows: { node: { id: string } }[]): string[] => rows.map((r) => r.node.id);
+const ids = (rows: Row[]): string[] => rows.map(rowId);
 
 test('only top-level rows show until something is expanded', () => {
   const e = new TreeExpansion([]);
@@ -70,4 +70,29 @@ test('no match filters everything out', () => {
   e.setSearch(r);
   assert.deepEqual(visibleRows(model, e, r, true), []);
   assert.equal(visibleRows(model, e, r, false).length, 4);
+});
+
+test('large containers show a page of children and a "more" row', () => {
+  const labels: Record<string, string> = {};
+  for (let i = 0; i < CHILD_PAGE * 2 + 5; i++) labels[`l${i}`] = String(i);
+  const big = buildTree({ Labels: labels });
+  const e = new TreeExpansion(['/Labels']);
+  const rows = visibleRows(big, e, null, true);
+  assert.equal(rows.length, 1 + CHILD_PAGE + 1);
+  const more = rows.at(-1)!;
+  assert.equal(more.kind, 'more');
+  assert.equal(rowId(more), 'more:/Labels');
+  assert.ok(more.kind === 'more' && more.remaining === CHILD_PAGE + 5);
+  const limits = new Map([['/Labels', CHILD_PAGE * 2]]);
+  assert.equal(visibleRows(big, e, null, true, limits).at(-1)?.kind, 'more');
+  limits.set('/Labels', CHILD_PAGE * 3);
+  assert.equal(visibleRows(big, e, null, true, limits).length, 1 + CHILD_PAGE * 2 + 5);
+  // A match past the first page needs the limit raised to its page.
+  const labelsNode = big.byId.get('/Labels')!;
+  assert.equal(limitToShow(labelsNode, big.byId.get(`/Labels/l${CHILD_PAGE + 3}`)!), CHILD_PAGE * 2);
+  assert.equal(limitToShow(labelsNode, big.byId.get('/Labels/l0')!), CHILD_PAGE);
+  // Filtering applies before paging: a few matches need no "more" row.
+  const r = searchTree(big, `l${CHILD_PAGE + 4}`)!;
+  e.setSearch(r);
+  assert.deepEqual(ids(visibleRows(big, e, r, true)), ['/Labels', `/Labels/l${CHILD_PAGE + 4}`]);
 });
