@@ -11,7 +11,7 @@
 // ratios, beside the floor: a node process that only reads and JSON-parses images.json,
 // layers.json and every image's config, which is the least any reader of the store must do.
 //
-// Usage: node scripts/bench.mjs [--runs N] [--podman-runs N] [--rebuild] [--build-only]
+// Usage: node scripts/bench.mjs [--runs N] [--podman-runs N] [--podman-list-runs N] [--podman-timeout S] [--rebuild] [--build-only]
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -37,6 +37,10 @@ const argValue = (name, dflt) => {
 };
 const RUNS = argValue('--runs', 15);
 const PODMAN_RUNS = argValue('--podman-runs', 5);
+// podman's listing of a large store takes minutes (the very problem Strata solves): by default one
+// run each, cut off after --podman-timeout seconds (the ratio is then a lower bound, shown as ">").
+const PODMAN_LIST_RUNS = argValue('--podman-list-runs', 1);
+const PODMAN_TIMEOUT_S = argValue('--podman-timeout', 900);
 const REBUILD = args.includes('--rebuild');
 const BUILD_ONLY = args.includes('--build-only');
 
@@ -162,14 +166,19 @@ function median(xs) {
 const GNU_TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 const timeFile = path.join(os.tmpdir(), `strata-bench-time-${process.pid}`);
 
-function timeRuns(n, cmd, argv) {
+function timeRuns(n, cmd, argv, timeoutS) {
   const wall = [];
   const cpu = [];
   let out = '';
   for (let i = 0; i < n; i++) {
     const t = process.hrtime.bigint();
-    out = GNU_TIME ? run(GNU_TIME, ['-f', '%U %S', '-o', timeFile, cmd, ...argv]) : run(cmd, argv);
-    wall.push(Number(process.hrtime.bigint() - t) / 1e6);
+    const timeout = timeoutS ? timeoutS * 1000 : undefined;
+    const r = spawnSync(GNU_TIME ?? cmd, GNU_TIME ? ['-f', '%U %S', '-o', timeFile, cmd, ...argv] : argv, { env, encoding: 'utf8', maxBuffer: 1 << 30, timeout, killSignal: 'SIGKILL' });
+    const ms = Number(process.hrtime.bigint() - t) / 1e6;
+    if (r.error?.code === 'ETIMEDOUT' || r.signal) return { ms, cpu: NaN, out: undefined, timedOut: true };
+    if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed (${r.status}): ${r.stderr}`);
+    out = r.stdout;
+    wall.push(ms);
     if (GNU_TIME) {
       const [u, sys] = fs.readFileSync(timeFile, 'utf8').trim().split(/\s+/).slice(-2).map(Number);
       cpu.push((u + sys) * 1000);
@@ -186,7 +195,8 @@ const images = JSON.parse(fs.readFileSync(path.join(root, d + '-images', 'images
 const layers = JSON.parse(fs.readFileSync(path.join(root, d + '-layers', 'layers.json'), 'utf8'));
 let n = 0;
 for (const img of images) {
-  const key = Object.keys(img['big-data-digests'] || {}).find((k) => k.startsWith('sha256:')) ;
+  const key = Object.keys(img['big-data-digests'] || {}).find((k) => k.startsWith('sha256:'));
+  if (!key) continue;
   const file = path.join(root, d + '-images', img.id, '=' + Buffer.from(key).toString('base64'));
   n += JSON.parse(fs.readFileSync(file, 'utf8')).history.length;
 }
@@ -194,6 +204,7 @@ process.stdout.write(String(images.length + layers.length + n));
 `;
 
 function fmt(ms) {
+  if (Number.isNaN(ms)) return "n/a";
   return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`;
 }
 
@@ -205,19 +216,20 @@ async function main() {
   const layers = JSON.parse(fs.readFileSync(path.join(root, `${DRIVER}-layers`, 'layers.json'), 'utf8'));
   const tagged = images.filter((i) => i.names?.length).length;
   console.log(`store: ${root}\n  ${images.length} images (${tagged} tagged), ${layers.length} layers, driver ${DRIVER}`);
-  console.log(`  medians of ${RUNS} runs (strata, floor) and ${PODMAN_RUNS} runs (podman); node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(2)}\n`);
+  console.log(`  medians of ${RUNS} runs (strata, floor), ${PODMAN_RUNS} runs (podman inspect/history), ${PODMAN_LIST_RUNS} (podman images, cut off at ${PODMAN_TIMEOUT_S} s); node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(2)}\n`);
   if (images.length < 1000 || layers.length < 3000) throw new Error('the bench store is smaller than 1,000 images / 3,000 layers');
 
   // A tagged image deep in a chain: inspect/history of it walk 30 layers and 30 history entries.
   const one = images.find((i) => i.names?.includes('localhost/bench/chain42:latest'))?.names[0] ?? images.find((i) => i.names?.length)?.names[0];
   const strata = (a) => timeRuns(RUNS, process.execPath, [cli, ...flags, ...a]);
   const podman = (a) => timeRuns(PODMAN_RUNS, 'podman', [...flags, ...a]);
+  const podmanList = (a) => timeRuns(PODMAN_LIST_RUNS, 'podman', [...flags, ...a], PODMAN_TIMEOUT_S);
   const floor = timeRuns(RUNS, process.execPath, ['-e', FLOOR_SCRIPT, root, DRIVER]);
   const nodeStart = timeRuns(RUNS, process.execPath, ['-e', '0']);
 
   const rows = [
-    ['images --format json', strata(['images', '--format', 'json']), podman(['images', '--format', 'json']), 20],
-    ['images --all --format json', strata(['images', '--all', '--format', 'json']), podman(['images', '--all', '--format', 'json']), 100],
+    ['images --format json', strata(['images', '--format', 'json']), podmanList(['images', '--format', 'json']), 20],
+    ['images --all --format json', strata(['images', '--all', '--format', 'json']), podmanList(['images', '--all', '--format', 'json']), 100],
     [`inspect ${one}`, strata(['inspect', one]), podman(['image', 'inspect', one]), undefined],
     [`history --format json ${one}`, strata(['history', '--format', 'json', one]), podman(['history', '--format', 'json', one]), undefined],
   ];
@@ -226,6 +238,7 @@ async function main() {
   // sort of equal created times is unstable).
   const canon = (text) => JSON.parse(text).map((r) => JSON.stringify(r)).sort().join('\n');
   for (const [name, s, p] of rows) {
+    if (p.timedOut) continue;
     const same = name.startsWith('images') ? canon(s.out) === canon(p.out) : s.out === p.out;
     if (!same) console.log(`WARNING: strata and podman outputs differ for ${name}`);
   }
@@ -235,7 +248,8 @@ async function main() {
   console.log('wall time (medians)');
   console.log(head('command', 'strata', 'podman', 'ratio', 'target', '/floor'));
   for (const [name, s, p, target] of rows) {
-    console.log(head(name, fmt(s.ms), fmt(p.ms), (p.ms / s.ms).toFixed(1) + '×', target ? `≥${target}×` : '', (s.ms / floor.ms).toFixed(2) + '×'));
+    const gt = p.timedOut ? '>' : '';
+    console.log(head(name, fmt(s.ms), gt + fmt(p.ms), gt + (p.ms / s.ms).toFixed(1) + '×', target ? `≥${target}×` : '', (s.ms / floor.ms).toFixed(2) + '×'));
   }
   console.log(head('floor: read + JSON.parse images/layers/configs', fmt(floor.ms), '', '', '', ''));
   console.log(head('node -e 0 (process start alone)', fmt(nodeStart.ms), '', '', '', ''));

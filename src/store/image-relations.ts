@@ -11,7 +11,10 @@ import { parseGoTime } from './go-format';
 import type { Store } from './store';
 
 function sameTime(a: string | undefined, b: string | undefined): boolean {
-  if (a === undefined || b === undefined) return a === b;
+  // Identical text is the same instant; parsing only decides between differently written times.
+  // (This fast path removes most of `images`' time on a large store: the bench profile.)
+  if (a === b) return true;
+  if (a === undefined || b === undefined) return false;
   const ta = parseGoTime(a);
   const tb = parseGoTime(b);
   if (!ta || !tb) return a === b;
