@@ -37,6 +37,7 @@ export const rmiCommand: Command = {
     // podman --force treats unknown images as success.
     const errors = force ? report.errors.filter((e) => e.code !== 'ImageNotKnown') : report.errors;
     for (const e of errors) process.stderr.write(`Error: ${e.message}\n`);
+    for (const w of report.warnings) process.stderr.write(`Warning: ${w}\n`);
     if (report.leftovers.length > 0) {
       process.stderr.write(`Warning: could not delete ${report.leftovers.length} file(s); they are staged for deletion under ${report.leftovers[0]}\n`);
     }

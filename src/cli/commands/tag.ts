@@ -13,7 +13,8 @@ export const tagCommand: Command = {
   async run(global, args) {
     const [image, ...names] = args.positional;
     if (image === undefined || names.length === 0) throw new UsageError('tag requires at least 2 arguments: IMAGE TARGET_NAME...');
-    await tagImage(openStore(global), image, names);
+    const r = await tagImage(openStore(global), image, names);
+    for (const w of r.warnings) process.stderr.write(`Warning: ${w}\n`);
   },
 };
 
@@ -24,6 +25,7 @@ export const untagCommand: Command = {
   async run(global, args) {
     const [image, ...names] = args.positional;
     if (image === undefined) throw new UsageError('untag requires at least 1 argument: IMAGE [IMAGE_NAME...]');
-    await untagImage(openStore(global), image, names);
+    const r = await untagImage(openStore(global), image, names);
+    for (const w of r.warnings) process.stderr.write(`Warning: ${w}\n`);
   },
 };

@@ -50,6 +50,20 @@ export function eventLine(e: ImageEvent): string {
   });
 }
 
+/**
+ * Records events after a change was made: a failure to log must not turn a done change into an
+ * error, so it is returned as a warning instead of thrown.
+ */
+export async function recordEvents(config: EventsConfig | false, events: ImageEvent[], opts: LockOptions = {}): Promise<string[]> {
+  if (!config) return [];
+  try {
+    await writeEvents(config, events, opts);
+    return [];
+  } catch (e) {
+    return [`The change was made but its events could not be written to ${config.logFile}: ${(e as Error).message}`];
+  }
+}
+
 /** Appends `events` to the file backend's log; a no-op for other backends. */
 export async function writeEvents(config: EventsConfig, events: ImageEvent[], opts: LockOptions = {}): Promise<void> {
   if (config.backend !== 'file' || events.length === 0) return;

@@ -16,7 +16,7 @@ import type { ImageRecord } from '../records';
 import type { ImageEntry, StoreSnapshot } from '../snapshot';
 import type { Store } from '../store';
 import { resolveEventsConfig, type EventsConfig } from './events-config';
-import { writeEvents, goTimeNow, type ImageEvent } from './events';
+import { recordEvents, goTimeNow, type ImageEvent } from './events';
 import { ImageRelations } from '../image-relations';
 import { updateImageNames } from './names';
 import { lookupImage } from '../lookup';
@@ -60,6 +60,8 @@ export interface RemoveReport {
   leftovers: string[];
   /** Layers of earlier crashed removals that were finished on the way. */
   recoveredLayers: string[];
+  /** Problems that did not stop the removal (events that could not be logged). */
+  warnings: string[];
 }
 
 const REMOVE_SCOPE = { layers: true, containers: true };
@@ -224,8 +226,9 @@ export async function removeImages(store: Store, inputs: readonly string[], opts
   // Locks are released: now the slow part.
   const cleaned = stage!.cleanup();
   const stale = recoverStaleStages(stageRoot);
-  if (events) await writeEvents(events, session.s.events, opts);
+  const warnings = await recordEvents(events, session.s.events, opts);
   return {
+    warnings,
     images: session.s.order.map((id) => session.s.reports.get(id)!).filter(Boolean),
     errors,
     freedBytes: cleaned.freedBytes + stale.freedBytes,

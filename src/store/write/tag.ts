@@ -9,7 +9,7 @@ import { StoreError } from '../errors';
 import type { ImageRecord } from '../records';
 import type { Store } from '../store';
 import { resolveEventsConfig, type EventsConfig } from './events-config';
-import { writeEvents, goTimeNow, type ImageEvent } from './events';
+import { recordEvents, goTimeNow, type ImageEvent } from './events';
 import { updateImageNames } from './names';
 import { lookupImage } from '../lookup';
 import { normalizeName } from '../reference';
@@ -30,6 +30,8 @@ export interface NameChangeResult {
   changed: string[];
   /** The image's names afterwards. */
   names: string[];
+  /** Problems that did not stop the change (events that could not be logged). */
+  warnings: string[];
 }
 
 /**
@@ -82,14 +84,12 @@ export async function tagImage(store: Store, input: string, names: readonly stri
         times.push(goTimeNow());
       }
       tx.saveImages();
-      return { id: target.id, changed: normalized, names: [...(target.names ?? [])] };
+      return { id: target.id, changed: normalized, names: [...(target.names ?? [])], warnings: [] as string[] };
     },
     opts,
   );
-  if (events) {
-    const list: ImageEvent[] = names.map((n, i) => ({ status: 'tag', id: result.id, name: n, time: times[i] }));
-    await writeEvents(events, list, opts);
-  }
+  const list: ImageEvent[] = names.map((n, i) => ({ status: 'tag', id: result.id, name: n, time: times[i] }));
+  result.warnings.push(...(await recordEvents(events, list, opts)));
   return result;
 }
 
@@ -120,16 +120,11 @@ export async function untagImage(store: Store, input: string, names: readonly st
         times.push(goTimeNow());
       }
       if (toRemove.length > 0) tx.saveImages();
-      return { id: target.id, changed: toRemove, names: [...(target.names ?? [])] };
+      return { id: target.id, changed: toRemove, names: [...(target.names ?? [])], warnings: [] as string[] };
     },
     opts,
   );
-  if (events) {
-    await writeEvents(
-      events,
-      result.changed.map((n, i) => ({ status: 'untag', id: result.id, name: n, time: times[i] })),
-      opts,
-    );
-  }
+  const list: ImageEvent[] = result.changed.map((n, i) => ({ status: 'untag', id: result.id, name: n, time: times[i] }));
+  result.warnings.push(...(await recordEvents(events, list, opts)));
   return result;
 }

@@ -66,3 +66,27 @@ test('sizes and event lines', () => {
   );
   assert.equal(eventLine({ status: 'remove', id: 'abc', time: 't' }), '{"ID":"abc","Status":"remove","Time":"t","Type":"image","Attributes":null}');
 });
+
+test('an events log that cannot be written is a warning, not a failure of the change', async () => {
+  const { recordEvents } = await import('../../../../src/store/write/events');
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-events-'));
+  try {
+    const blocker = path.join(dir, 'file');
+    fs.writeFileSync(blocker, '');
+    const bad = { backend: 'file' as const, logFile: path.join(blocker, 'events.log'), maxSize: 0, configFiles: [] };
+    const warnings = await recordEvents(bad, [{ status: 'tag', id: 'abc', name: 'x' }]);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /change was made but its events could not be written/);
+    const good = { ...bad, logFile: path.join(dir, 'ev', 'events.log'), maxSize: 200 };
+    for (let i = 0; i < 5; i++) assert.deepEqual(await recordEvents(good, [{ status: 'untag', id: 'abc', name: `n${i}` }]), []);
+    const lines = fs.readFileSync(good.logFile, 'utf8').trim().split('\n');
+    assert.ok(lines.some((l) => JSON.parse(l).Status === 'log-rotation'), 'rotated past the size limit');
+    assert.ok(fs.statSync(good.logFile).size < 400);
+    assert.equal(await recordEvents(false, [{ status: 'tag', id: 'a' }]).then((w) => w.length), 0);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
