@@ -72,7 +72,8 @@ function timed(cmd, args) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const work = path.join(os.tmpdir(), `strata-bench-load-${randomBytes(3).toString('hex')}`);
+// Short: podman refuses a runroot longer than 50 characters.
+const work = path.join(os.tmpdir(), `sbl-${randomBytes(3).toString('hex')}`);
 fs.mkdirSync(work);
 try {
   console.log(`Archive: ${LAYERS} layers × ${FILES} files, ${SIZE_MB} MiB uncompressed; ${RUNS} runs each; median seconds`);
@@ -84,10 +85,11 @@ try {
       for (const tool of ['strata', 'podman']) {
         const times = [];
         for (let i = 0; i < RUNS; i++) {
-          const s = path.join(work, `s-${tool}-${driver}-${i}`);
+          const s = path.join(work, `${tool[0]}${driver[0]}${i}`);
           const flags = ['--root', path.join(s, 'root'), '--runroot', path.join(s, 'run'), '--storage-driver', driver];
           times.push(tool === 'strata' ? timed(process.execPath, [CLI, ...flags, 'load', '-q', '-i', layout]) : timed('podman', [...flags, 'load', '-q', '-i', layout]));
-          spawnSync('podman', [...flags, 'unshare', 'true']);
+          // podman may leave its overlay home bind-mounted on itself.
+          spawnSync('umount', [path.join(s, 'root', 'overlay')], { stdio: 'ignore' });
           fs.rmSync(s, { recursive: true, force: true });
         }
         results[tool] = median(times);
