@@ -88,7 +88,12 @@ async function setColorTheme(page, name) {
 export default async function ({ page, fixture, openStrataView, screenshot, log }) {
   const dialogs = [];
   page.on('dialog', (d) => {
-    dialogs.push(d.message());
+    // The workbench's own "leave page?" prompt on reload is not from the webview: let it through.
+    if (d.type() === 'beforeunload') {
+      void d.accept();
+      return;
+    }
+    dialogs.push(`${d.type()}: ${d.message()}`);
     void d.dismiss();
   });
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(page.url()).origin });
@@ -183,9 +188,10 @@ export default async function ({ page, fixture, openStrataView, screenshot, log 
 
   // Reload the window: the serializer reopens the panel on the same image and tab, with the query.
   // "Developer: Reload Window" shuts the workbench down properly (state saved), as a user's reload does.
-  const navigated = page.waitForNavigation({ waitUntil: 'domcontentloaded', timeout: 60_000 });
+  const navigated = page.waitForNavigation({ waitUntil: 'domcontentloaded', timeout: 60_000 }).then(() => null, (e) => e);
   await runCommand(page, 'Developer: Reload Window');
-  await navigated;
+  const failed = await navigated;
+  if (failed) throw failed;
   await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
   frame = await webviewFrame(page, 60_000);
   await frame.waitForSelector('.history-table tbody tr');
