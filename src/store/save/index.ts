@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import { StoreError } from '../errors';
 import type { Store } from '../store';
-import type { ImageEntry } from '../snapshot';
+import type { ImageEntry, StoreSnapshot } from '../snapshot';
 import { copyImage, type CopyContext } from './copy';
 import { openImageSource, type ImageSource } from './image-source';
 import { DockerArchiveWriter, type RepoTag } from './docker-archive';
@@ -88,8 +88,7 @@ function validate(opts: SaveOptions, format: SaveFormat): void {
 }
 
 /** Resolves names into images and their tags the way saveDockerArchive / saveSingleImage do. */
-async function plan(store: Store, opts: SaveOptions, format: SaveFormat): Promise<Planned[]> {
-  const snapshot = await store.snapshot({ signal: opts.signal, timeoutMs: opts.lockTimeoutMs });
+function plan(snapshot: StoreSnapshot, opts: SaveOptions, format: SaveFormat): Planned[] {
   const images = opts.multiImage ? opts.names : [opts.names[0]!];
   if (format !== 'docker-archive') {
     const { image, resolvedName } = resolveImages(snapshot, images)[0]!;
@@ -136,8 +135,8 @@ export async function saveImages(store: Store, opts: SaveOptions): Promise<SaveR
   const { signal } = opts;
   if (signal?.aborted) throw cancelledError();
   store.assertContentDriver('Saving an image');
-  const planned = await plan(store, opts, format);
   const snapshot = await store.snapshot({ signal, timeoutMs: opts.lockTimeoutMs });
+  const planned = plan(snapshot, opts, format);
   const sources: ImageSource[] = [];
   for (const p of planned) sources.push(await openImageSource(store, snapshot, p.image, { signal, timeoutMs: opts.lockTimeoutMs }));
 
