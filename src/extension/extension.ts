@@ -65,7 +65,8 @@ export function activate(context: vscode.ExtensionContext): StrataApi {
     }),
   );
   model.setOptions({});
-  void client.start();
+  // Forking the server is the costliest step: do it right after activate() returns.
+  setImmediate(() => void client.start());
   const activationMs = performance.now() - started;
   log.info(`[ext] activated in ${activationMs.toFixed(1)} ms`);
   return { services, activationMs };

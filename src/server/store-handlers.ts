@@ -8,7 +8,7 @@ import type { CancellationToken } from 'vscode-languageserver/node';
 import { StoreError } from '../store/errors';
 import type { ImageEntry, StoreSnapshot } from '../store/snapshot';
 import type { Store } from '../store/store';
-import type { HistoryEntry, ImageDetails, RemovalPlan, RemovalResult, StoreCapability, StoreInfo } from '../shared/model';
+import type { HistoryEntry, ImageDetails, ImageSummary, RemovalPlan, RemovalResult, StoreCapability, StoreInfo } from '../shared/model';
 import type { ImageParams, ImportParams, ListImagesParams, ListImagesResult, LoadImagesResult, LoadParams, RemoveParams, SaveParams, TagParams } from '../shared/protocol';
 import { loadArchive } from '../store/load/load';
 import { importTarball } from '../store/load/import';
@@ -36,6 +36,9 @@ export function throwIfCancelled(token: CancellationToken | undefined): void {
 }
 
 export class StoreHandlers {
+  /** Summaries per snapshot: the library returns the same snapshot while nothing changed on disk. */
+  private readonly summaries = new WeakMap<StoreSnapshot, ImageSummary[]>();
+
   constructor(readonly registry: StoreRegistry) {}
 
   capabilities(): StoreCapability[] {
@@ -49,10 +52,14 @@ export class StoreHandlers {
   async listImages(p: ListImagesParams, token?: CancellationToken): Promise<ListImagesResult> {
     const { entry, store } = this.registry.get(p.storeId);
     const snap = await store.snapshot({ signal: signalOf(token) });
-    const images = snap.images.map((img) => {
-      throwIfCancelled(token);
-      return toImageSummary(summarizeImage(store, snap, img));
-    });
+    let images = this.summaries.get(snap);
+    if (!images) {
+      images = snap.images.map((img) => {
+        throwIfCancelled(token);
+        return toImageSummary(summarizeImage(store, snap, img));
+      });
+      this.summaries.set(snap, images);
+    }
     return { store: entry.info, images };
   }
 

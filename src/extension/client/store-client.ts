@@ -146,10 +146,12 @@ export class StoreClient extends Disposable {
     );
     this.run.add(client.onNotification(DidChange.type, (p) => this.storeEmitter.fire(p.storeId)));
     this.setState('starting');
+    const started = performance.now();
     try {
       await client.start();
       this.caps = new Set(await client.sendRequest(Capabilities.type));
       this.lastFailure = undefined;
+      this.log.info(`[client] store server running (${(performance.now() - started).toFixed(0)} ms to start)`);
       this.setState('running');
     } catch (e) {
       this.lastFailure ??= e instanceof Error ? e.message : String(e);

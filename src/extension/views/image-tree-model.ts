@@ -39,7 +39,11 @@ export class ImageTreeModel extends Disposable {
     this._register(client.onDidChangeStore((id) => this.storeChanged(id)));
     this._register(
       client.onDidChangeState((s) => {
-        if (s === 'running') this.refresh();
+        if (s === 'running') {
+          this.refresh();
+          // Warm the lists now (activation is at startup): opening the view then paints from cache.
+          void this.getStores();
+        }
         else if (s === 'failed' || s === 'stopped') {
           void setStoreState('serverDown');
           this.changeEmitter.fire();
@@ -94,8 +98,10 @@ export class ImageTreeModel extends Disposable {
   getImages(storeId: string): Promise<StoreImages> {
     let p = this.images.get(storeId);
     if (!p) {
+      const started = performance.now();
       p = this.client.listImages(storeId).then(
         (r) => {
+          this.log.info(`[tree] listed ${r.images.length} images of ${storeId} in ${(performance.now() - started).toFixed(0)} ms`);
           this.loadedEmitter.fire(storeId);
           return { images: r.images };
         },
