@@ -28,17 +28,30 @@ import { toResponseError } from './errors';
 import { StoreHandlers, type ProgressSink } from './store-handlers';
 import { StoreRegistry } from './store-registry';
 import { StoreWatcher } from './store-watcher';
+import { registerContainerfileFeatures, CONTAINERFILE_CAPABILITIES } from './containerfile/wiring';
 
 const connection = createConnection(ProposedFeatures.all);
 const log = (msg: string): void => connection.console.log(msg);
 const registry = new StoreRegistry();
 const handlers = new StoreHandlers(registry);
 let watcher: StoreWatcher | undefined;
+const containerfile = registerContainerfileFeatures(
+  connection,
+  () => registry.list().flatMap((e) => (e.store ? [{ label: `the store at ${e.info.graphRoot}`, store: e.store }] : [])),
+  log,
+);
 
 function applySettings(settings: Partial<ServerSettings> | undefined): void {
   registry.configure(settings ?? {});
   watcher?.dispose();
-  watcher = new StoreWatcher((storeId) => void connection.sendNotification(DidChange.type, { storeId }), registry.current.watchDebounceMs, log);
+  watcher = new StoreWatcher(
+    (storeId) => {
+      void connection.sendNotification(DidChange.type, { storeId });
+      containerfile.refresh();
+    },
+    registry.current.watchDebounceMs,
+    log,
+  );
   rewatch();
 }
 
@@ -69,7 +82,7 @@ function guard0<R>(f: () => R | Promise<R>) {
 
 connection.onInitialize((params) => {
   applySettings(params.initializationOptions as Partial<ServerSettings> | undefined);
-  return { capabilities: {}, serverInfo: { name: 'strata-store-server' } };
+  return { capabilities: CONTAINERFILE_CAPABILITIES, serverInfo: { name: 'strata-store-server' } };
 });
 
 connection.onRequest(Capabilities.type, guard0(() => handlers.capabilities()));

@@ -203,6 +203,15 @@ export class Store {
   private async lockIfPresent(lockPath: string, opts: LockOptions): Promise<HeldLock | undefined> {
     // A store part that was never created (no directory) has nothing to protect; don't create it.
     if (!fs.existsSync(path.dirname(lockPath))) return undefined;
+    // A lock file that was never created means no writer ever used this part of the store; a user
+    // who may not create it (another user's store) reads without it rather than failing.
+    if (!fs.existsSync(lockPath)) {
+      try {
+        fs.accessSync(path.dirname(lockPath), fs.constants.W_OK);
+      } catch {
+        return undefined;
+      }
+    }
     return lock(lockPath, 'shared', opts);
   }
 

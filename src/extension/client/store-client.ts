@@ -106,7 +106,12 @@ export class StoreClient extends Disposable {
       debug: { module: this.serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
     };
     const clientOptions: LanguageClientOptions = {
-      documentSelector: [],
+      // Containerfile features: completion of local images, hover, "not in any local store" hints.
+      documentSelector: [
+        { language: 'dockerfile' },
+        { scheme: 'file', pattern: '**/{Containerfile,Dockerfile}{,.*}' },
+        { scheme: 'file', pattern: '**/*.{containerfile,dockerfile}' },
+      ],
       outputChannel: this.log.channel,
       revealOutputChannelOn: 4, // RevealOutputChannelOn.Never: reveal only through "Show Logs"
       initializationOptions: this.settings(),

@@ -1,6 +1,7 @@
 /*
  * The Containerfile language service: one facade over the pure feature modules, so the server
- * wires a single object and tests exercise the same entry points.
+ * wires a single object and tests exercise the same entry points. The caller passes the local
+ * image index each time (the server builds it from its stores' current snapshots).
  */
 import { parseContainerfile, type ParsedContainerfile } from './parser';
 import { containerfileDiagnostics, type Diagnostic } from './diagnostics';
@@ -11,8 +12,6 @@ import type { LocalImageIndex } from './local-images';
 
 export class ContainerfileService {
   private readonly parsed = new Map<string, { version: number; doc: ParsedContainerfile }>();
-
-  constructor(private readonly images: () => LocalImageIndex) {}
 
   private parse(uri: string, version: number, text: string): ParsedContainerfile {
     const hit = this.parsed.get(uri);
@@ -26,17 +25,17 @@ export class ContainerfileService {
     this.parsed.delete(uri);
   }
 
-  diagnostics(uri: string, version: number, text: string): Diagnostic[] {
-    return containerfileDiagnostics(this.parse(uri, version, text), this.images());
+  diagnostics(uri: string, version: number, text: string, images: LocalImageIndex): Diagnostic[] {
+    return containerfileDiagnostics(this.parse(uri, version, text), images);
   }
 
-  completions(uri: string, version: number, text: string, position: Position): CompletionItem[] {
+  completions(uri: string, version: number, text: string, position: Position, images: LocalImageIndex): CompletionItem[] {
     const line = text.split(/\r?\n/)[position.line] ?? '';
-    return containerfileCompletions(line, position, this.parse(uri, version, text), this.images());
+    return containerfileCompletions(line, position, this.parse(uri, version, text), images);
   }
 
-  hover(uri: string, version: number, text: string, position: Position): Hover | undefined {
+  hover(uri: string, version: number, text: string, position: Position, images: LocalImageIndex): Hover | undefined {
     const line = text.split(/\r?\n/)[position.line] ?? '';
-    return containerfileHover(line, position, this.parse(uri, version, text), this.images());
+    return containerfileHover(line, position, this.parse(uri, version, text), images);
   }
 }
