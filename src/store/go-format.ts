@@ -1,93 +1,8 @@
 /*
- * Go's formatting, reproduced exactly where podman's output depends on it: encoding/json
- * (field order given by the caller, HTML escaping, indentation as json.Encoder/MarshalIndent),
- * time.Time's RFC 3339 forms, go-units' HumanSizeWithPrecision and HumanDuration.
+ * Go's formatting, reproduced exactly where podman's output depends on it: time.Time's RFC 3339
+ * forms and go-units' HumanSizeWithPrecision and HumanDuration (JSON itself is go-json.ts).
  * Pure functions; no I/O.
  */
-
-/** A JSON value whose object key order is the Go struct's field order (maps: sort with goMap). */
-export type GoJson = null | boolean | number | string | GoJson[] | { [key: string]: GoJson | undefined };
-
-export interface GoJsonOptions {
-  /** Per-level indent ("" or undefined for compact, like json.Marshal). */
-  indent?: string;
-  /** json.Marshal escapes <, > and & (true); json.Encoder with SetEscapeHTML(false) does not. */
-  escapeHTML: boolean;
-}
-
-/** Returns a copy of a Go map[string]T with keys in Go's sorted (byte) order. */
-export function goMap<T extends GoJson>(m: Record<string, T> | undefined | null): { [key: string]: T } | null {
-  if (!m) return null;
-  const out: { [key: string]: T } = {};
-  for (const k of Object.keys(m).sort(compareBytes)) out[k] = m[k]!;
-  return out;
-}
-
-/** Byte-wise (UTF-8) string comparison, which is Go's string order. */
-export function compareBytes(a: string, b: string): number {
-  if (a === b) return 0;
-  // For BMP text UTF-16 order equals UTF-8 order except around surrogates; compare buffers then.
-  const ba = Buffer.from(a, 'utf8');
-  const bb = Buffer.from(b, 'utf8');
-  return Buffer.compare(ba, bb);
-}
-
-const HEX = '0123456789abcdef';
-
-function escapeString(s: string, escapeHTML: boolean): string {
-  let out = '"';
-  let start = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    let rep: string | undefined;
-    if (c < 0x20) {
-      rep = c === 0x0a ? '\\n' : c === 0x0d ? '\\r' : c === 0x09 ? '\\t' : '\\u00' + HEX[c >> 4]! + HEX[c & 0xf]!;
-    } else if (c === 0x22) rep = '\\"';
-    else if (c === 0x5c) rep = '\\\\';
-    else if (escapeHTML && (c === 0x3c || c === 0x3e || c === 0x26)) rep = '\\u00' + HEX[c >> 4]! + HEX[c & 0xf]!;
-    else if (c === 0x2028 || c === 0x2029) rep = c === 0x2028 ? '\\u2028' : '\\u2029';
-    else if (c >= 0xd800 && c <= 0xdfff) {
-      // Go sees UTF-8; a lone surrogate is invalid there and becomes U+FFFD.
-      const hi = c <= 0xdbff;
-      const next = s.charCodeAt(i + 1);
-      if (hi && next >= 0xdc00 && next <= 0xdfff) {
-        i++;
-        continue;
-      }
-      rep = '\ufffd';
-    }
-    if (rep !== undefined) {
-      out += s.slice(start, i) + rep;
-      start = i + 1;
-    }
-  }
-  return out + s.slice(start) + '"';
-}
-
-/** Serialises like Go's encoding/json. Object keys whose value is undefined are omitted. */
-export function goJson(value: GoJson | undefined, opts: GoJsonOptions): string {
-  const indent = opts.indent ?? '';
-  const write = (v: GoJson | undefined, depth: number): string => {
-    if (v === null || v === undefined) return 'null';
-    if (typeof v === 'string') return escapeString(v, opts.escapeHTML);
-    if (typeof v === 'number') {
-      if (!Number.isFinite(v)) throw new Error('Go JSON cannot encode a non-finite number');
-      return Number.isInteger(v) ? v.toFixed(0) : String(v);
-    }
-    if (typeof v === 'boolean') return v ? 'true' : 'false';
-    const pad = indent ? '\n' + indent.repeat(depth + 1) : '';
-    const end = indent ? '\n' + indent.repeat(depth) : '';
-    if (Array.isArray(v)) {
-      if (v.length === 0) return '[]';
-      return '[' + v.map((x) => pad + write(x, depth + 1)).join(',') + end + ']';
-    }
-    const entries = Object.entries(v).filter(([, x]) => x !== undefined);
-    if (entries.length === 0) return '{}';
-    const sep = indent ? ': ' : ':';
-    return '{' + entries.map(([k, x]) => pad + escapeString(k, opts.escapeHTML) + sep + write(x, depth + 1)).join(',') + end + '}';
-  };
-  return write(value, 0);
-}
 
 // ---- time ----
 
@@ -100,7 +15,7 @@ export interface GoTime {
   offsetSeconds: number | null;
 }
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
 
 /** Parses a timestamp as Go's time.Time UnmarshalJSON does; undefined when it is not RFC 3339. */
 export function parseGoTime(s: string): GoTime | undefined {
@@ -157,6 +72,12 @@ export function formatRFC3339Nano(t: GoTime): string {
   let frac = t.nanos ? '.' + pad(t.nanos, 9).replace(/0+$/, '') : '';
   if (frac === '.') frac = '';
   return `${pad(w.y, 4)}-${pad(w.mo, 2)}-${pad(w.d, 2)}T${pad(w.h, 2)}:${pad(w.mi, 2)}:${pad(w.s, 2)}${frac}${zone(t)}`;
+}
+
+/** A JSON time string as Go's time.Time round-trips it; undefined for text Go would reject. */
+export function goTimeRoundTrip(s: string): string | undefined {
+  const t = parseGoTime(s);
+  return t ? formatRFC3339Nano(t) : undefined;
 }
 
 /** time.RFC3339: whole seconds. */

@@ -1,37 +1,78 @@
 /*
- * JSON exactly as containers/storage writes it: Go's encoding/json (through jsoniter's
- * standard-library-compatible config), compact, no trailing newline, "<", ">" and "&" escaped as
- * \u003c/\u003e/\u0026, U+2028/U+2029 escaped, control characters other than \n \r \t as \u00XX.
- * Object keys are written in the order the value holds them: records read from disk keep the
- * order c/storage wrote (struct declaration order, sorted map keys), and writers insert new keys
- * where Go would put them (see record-fields.ts). So a file podman wrote re-encodes byte for byte.
+ * Go's encoding/json, reproduced byte for byte: the one encoder behind every JSON Strata writes
+ * or prints the way podman does — c/storage's records (compact, HTML-escaped, no newline), archive
+ * metadata (sorted maps, raw messages compacted), and CLI output (MarshalIndent / json.Encoder
+ * with or without HTML escaping). Plain objects are Go structs: their key order is the field
+ * order and undefined members are omitted (omitempty is the caller's decision); GoMap is a Go map
+ * (keys sorted by UTF-8 bytes); RawJson is a json.RawMessage (compacted, never re-parsed).
  */
-import { StoreError } from './errors';
+
+/** A value written as is after compaction, like Go's json.RawMessage. */
+export class RawJson {
+  constructor(readonly text: string) {}
+}
+
+/** A Go map: keys are written sorted by their UTF-8 bytes. */
+export class GoMap {
+  constructor(readonly entries: Record<string, GoJsonValue>) {}
+}
+
+export type GoJsonValue =
+  | null
+  | undefined
+  | boolean
+  | number
+  | string
+  | RawJson
+  | GoMap
+  | readonly GoJsonValue[]
+  | { readonly [key: string]: GoJsonValue };
+
+export interface GoJsonOptions {
+  /** Per-level indent as MarshalIndent/SetIndent take it; compact when absent. */
+  indent?: string;
+  /** json.Marshal escapes <, > and & (the default); json.Encoder with SetEscapeHTML(false) does not. */
+  escapeHTML?: boolean;
+}
+
+/** Byte-wise (UTF-8) string order, which is Go's string order. */
+export function compareBytes(a: string, b: string): number {
+  if (a === b) return 0;
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/**
+ * A Go map[string]T as a plain object whose keys are in Go's sorted order, for values that must
+ * also travel as ordinary JSON (DTOs). Keys that look like array indexes are the exception:
+ * JavaScript puts them first; goMarshal of a GoMap has no such limit.
+ */
+export function goMap<T>(m: Record<string, T> | undefined | null): { [key: string]: T } | null {
+  if (!m) return null;
+  const out: { [key: string]: T } = {};
+  for (const k of Object.keys(m).sort(compareBytes)) out[k] = m[k]!;
+  return out;
+}
 
 const HEX = '0123456789abcdef';
 
-function escapeChar(c: number): string {
-  return '\\u00' + HEX[c >> 4]! + HEX[c & 0xf]!;
-}
-
-/** A Go-encoded JSON string literal. */
-export function goJsonString(s: string): string {
+/** Go's encodeState.string (Go 1.19: no short forms for \b and \f). */
+export function goQuote(s: string, escapeHTML = true): string {
   let out = '"';
   let start = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     let rep: string | undefined;
     if (c < 0x20) {
-      rep = c === 0x0a ? '\\n' : c === 0x0d ? '\\r' : c === 0x09 ? '\\t' : escapeChar(c);
+      rep = c === 0x0a ? '\\n' : c === 0x0d ? '\\r' : c === 0x09 ? '\\t' : '\\u00' + HEX[c >> 4]! + HEX[c & 0xf]!;
     } else if (c === 0x22) rep = '\\"';
     else if (c === 0x5c) rep = '\\\\';
-    else if (c === 0x3c || c === 0x3e || c === 0x26) rep = escapeChar(c);
+    else if (escapeHTML && (c === 0x3c || c === 0x3e || c === 0x26)) rep = '\\u00' + HEX[c >> 4]! + HEX[c & 0xf]!;
     else if (c === 0x2028) rep = '\\u2028';
     else if (c === 0x2029) rep = '\\u2029';
     else if (c >= 0xd800 && c <= 0xdfff) {
-      // A lone surrogate is not valid UTF-8; Go writes the replacement character instead.
-      const pair = c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
-      if (pair) {
+      // A lone surrogate is invalid UTF-8, which Go writes as the escape \ufffd.
+      const next = s.charCodeAt(i + 1);
+      if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
         i++;
         continue;
       }
@@ -46,32 +87,147 @@ export function goJsonString(s: string): string {
 }
 
 function goNumber(n: number): string {
-  if (!Number.isFinite(n)) throw new StoreError('InvalidArgument', `Cannot encode ${n} as JSON`);
+  if (!Number.isFinite(n)) throw new TypeError(`Go JSON cannot encode ${n}`);
   // Go switches to exponent notation at the same thresholds as JavaScript (1e21, 1e-6) and
   // writes the exponent without leading zeros, so String() matches for every float64.
   return String(n);
 }
 
-/** Encodes `value` like Go's json.Marshal of the structure it was decoded from. */
-export function encodeGoJson(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  switch (typeof value) {
-    case 'string':
-      return goJsonString(value);
-    case 'number':
-      return goNumber(value);
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'object': {
-      if (Array.isArray(value)) return '[' + value.map(encodeGoJson).join(',') + ']';
-      const parts: string[] = [];
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-        if (v === undefined) continue;
-        parts.push(goJsonString(k) + ':' + encodeGoJson(v));
-      }
-      return '{' + parts.join(',') + '}';
+/** Serialises like Go's json.Marshal / MarshalIndent / Encoder (without the Encoder's newline). */
+export function goMarshal(value: GoJsonValue | unknown, opts: GoJsonOptions = {}): string {
+  const indent = opts.indent ?? '';
+  const escapeHTML = opts.escapeHTML ?? true;
+  const write = (v: unknown, depth: number): string => {
+    if (v === null || v === undefined) return 'null';
+    switch (typeof v) {
+      case 'string':
+        return goQuote(v, escapeHTML);
+      case 'number':
+        return goNumber(v);
+      case 'boolean':
+        return v ? 'true' : 'false';
+      case 'object':
+        break;
+      default:
+        throw new TypeError(`Go JSON cannot encode a ${typeof v}`);
     }
-    default:
-      throw new StoreError('InvalidArgument', `Cannot encode a ${typeof value} as JSON`);
-  }
+    if (v instanceof RawJson) return goCompact(v.text, escapeHTML);
+    const pad = indent ? '\n' + indent.repeat(depth + 1) : '';
+    const end = indent ? '\n' + indent.repeat(depth) : '';
+    if (Array.isArray(v)) {
+      if (v.length === 0) return '[]';
+      return '[' + v.map((x) => pad + write(x, depth + 1)).join(',') + end + ']';
+    }
+    const entries: Array<[string, unknown]> =
+      v instanceof GoMap
+        ? Object.keys(v.entries)
+            .sort(compareBytes)
+            .map((k) => [k, v.entries[k]])
+        : Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
+    if (entries.length === 0) return '{}';
+    const sep = indent ? ': ' : ':';
+    return '{' + entries.map(([k, x]) => pad + goQuote(k, escapeHTML) + sep + write(x, depth + 1)).join(',') + end + '}';
+  };
+  return write(value, 0);
 }
+
+/**
+ * Go's json.Compact with HTML escaping (what Marshal does to a RawMessage): drops insignificant
+ * whitespace, escapes <, >, & and U+2028/U+2029 inside strings, keeps everything else byte for byte.
+ */
+export function goCompact(raw: string, escapeHTML = true): string {
+  let out = '';
+  let inString = false;
+  let start = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) {
+        i++; // the escaped character is copied as is
+      } else if (c === 0x22) {
+        inString = false;
+      } else if ((escapeHTML && (c === 0x3c || c === 0x3e || c === 0x26)) || c === 0x2028 || c === 0x2029) {
+        out += raw.slice(start, i) + '\\u' + c.toString(16).padStart(4, '0');
+        start = i + 1;
+      }
+      continue;
+    }
+    if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) {
+      out += raw.slice(start, i);
+      start = i + 1;
+    }
+  }
+  return out + raw.slice(start);
+}
+
+/**
+ * The raw text of each top-level member of a JSON object, like unmarshalling into
+ * map[string]*json.RawMessage (later duplicates win). Throws on text that is not an object.
+ */
+export function rawMembers(text: string): Map<string, string> {
+  const members = new Map<string, string>();
+  let i = skipWs(text, 0);
+  if (text[i] !== '{') throw new SyntaxError('expected a JSON object');
+  i = skipWs(text, i + 1);
+  if (text[i] === '}') return members;
+  for (;;) {
+    const keyEnd = scanValue(text, i);
+    const key = JSON.parse(text.slice(i, keyEnd)) as unknown;
+    if (typeof key !== 'string') throw new SyntaxError('expected a string key');
+    i = skipWs(text, keyEnd);
+    if (text[i] !== ':') throw new SyntaxError('expected ":"');
+    i = skipWs(text, i + 1);
+    const end = scanValue(text, i);
+    members.set(key, text.slice(i, end));
+    i = skipWs(text, end);
+    if (text[i] === ',') {
+      i = skipWs(text, i + 1);
+      continue;
+    }
+    if (text[i] === '}') break;
+    throw new SyntaxError('expected "," or "}"');
+  }
+  if (skipWs(text, i + 1) !== text.length) throw new SyntaxError('unexpected data after the JSON object');
+  return members;
+}
+
+function skipWs(t: string, i: number): number {
+  while (i < t.length && (t[i] === ' ' || t[i] === '\t' || t[i] === '\n' || t[i] === '\r')) i++;
+  return i;
+}
+
+/** Returns the index just past the JSON value starting at i (validated with JSON.parse). */
+function scanValue(t: string, i: number): number {
+  const start = i;
+  const c = t[i];
+  if (c === '"') {
+    i++;
+    while (i < t.length && t[i] !== '"') i += t[i] === '\\' ? 2 : 1;
+    if (i >= t.length) throw new SyntaxError('unterminated string');
+    i++;
+  } else if (c === '{' || c === '[') {
+    let depth = 0;
+    for (; i < t.length; i++) {
+      const ch = t[i];
+      if (ch === '"') {
+        i++;
+        while (i < t.length && t[i] !== '"') i += t[i] === '\\' ? 2 : 1;
+      } else if (ch === '{' || ch === '[') depth++;
+      else if (ch === '}' || ch === ']') {
+        depth--;
+        if (depth === 0) {
+          i++;
+          break;
+        }
+      }
+    }
+    if (depth !== 0) throw new SyntaxError('unterminated JSON value');
+  } else {
+    while (i < t.length && !/[\s,}\]]/.test(t[i]!)) i++;
+  }
+  JSON.parse(t.slice(start, i)); // validates the value (throws SyntaxError)
+  return i;
+}
+

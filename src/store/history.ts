@@ -4,7 +4,6 @@
  * whose top layer is the current layer, each ID used once, else "<missing>" (libimage History).
  */
 import {
-  goJson,
   parseGoTime,
   formatRFC3339,
   formatRFC3339Nano,
@@ -12,9 +11,9 @@ import {
   podmanTableSize,
   GO_ZERO_TIME,
   MAX_GO_DURATION_SECONDS,
-  type GoJson,
   type GoTime,
 } from './go-format';
+import { goMarshal, type GoJsonValue } from './go-json';
 import type { ImageEntry, LayerEntry, StoreSnapshot } from './snapshot';
 import type { Store } from './store';
 import { StoreError } from './errors';
@@ -93,7 +92,7 @@ function timeOf(row: HistoryRow): GoTime {
 /** `podman history --format json`: compact json.Encoder (HTML escaped) with a newline; "[]" when empty. */
 export function formatHistoryJson(rows: HistoryRow[]): string {
   if (rows.length === 0) return '[]\n';
-  const values: GoJson[] = rows.map((r) => ({
+  const values: GoJsonValue[] = rows.map((r) => ({
     id: r.id,
     created: formatRFC3339Nano(timeOf(r)),
     CreatedBy: r.createdBy || undefined,
@@ -101,7 +100,7 @@ export function formatHistoryJson(rows: HistoryRow[]): string {
     comment: r.comment || undefined,
     Created: formatRFC3339(timeOf(r)),
   }));
-  return goJson(values, { escapeHTML: true }) + '\n';
+  return goMarshal(values, { escapeHTML: true }) + '\n';
 }
 
 export interface HistoryTableOptions {

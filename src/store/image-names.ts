@@ -4,7 +4,7 @@
  * recomputes on load, and the repository/tag split of `podman images` rows.
  */
 import type { ImageRecord } from './records';
-import { compareBytes } from './go-format';
+import { compareBytes } from './go-json';
 import { parseReference, parseNormalizedNamed, trimNamed } from './reference';
 import { isStoreError } from './errors';
 

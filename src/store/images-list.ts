@@ -4,7 +4,8 @@
  * rows (one per name) and as the table. Reads nothing itself beyond cached image details.
  */
 import { StoreError } from './errors';
-import { goJson, goMap, parseGoTime, podmanTableSize, humanDuration, formatRFC3339Nano, GO_ZERO_TIME, MAX_GO_DURATION_SECONDS, type GoJson } from './go-format';
+import { parseGoTime, podmanTableSize, humanDuration, formatRFC3339Nano, GO_ZERO_TIME, MAX_GO_DURATION_SECONDS } from './go-format';
+import { goMarshal, goMap, type GoJsonValue } from './go-json';
 import { relationsOf } from './image-relations';
 import { effectiveDigest, repoDigestsOf, repoTagsOf, rowNameOf } from './image-names';
 import type { ImageEntry, StoreSnapshot } from './snapshot';
@@ -131,7 +132,7 @@ export function imageRows(summaries: ImageSummary[]): ImageRow[] {
 
 /** `podman images --format json`: MarshalIndent with 4 spaces, HTML escaped, trailing newline. */
 export function formatImagesJson(rows: ImageRow[]): string {
-  const values: GoJson[] = rows.map(({ summary: s }) => ({
+  const values: GoJsonValue[] = rows.map(({ summary: s }) => ({
     Id: s.id,
     ParentId: s.parentId,
     RepoTags: null,
@@ -149,7 +150,7 @@ export function formatImagesJson(rows: ImageRow[]): string {
     Created: s.created,
     CreatedAt: formatRFC3339Nano({ unix: s.created, nanos: 0, offsetSeconds: null }),
   }));
-  return goJson(values, { indent: '    ', escapeHTML: true }) + '\n';
+  return goMarshal(values, { indent: '    ', escapeHTML: true }) + '\n';
 }
 
 export interface TableOptions {

@@ -5,7 +5,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { goJson, goMap, parseGoTime, formatRFC3339Nano, type GoJson } from './go-format';
+import { parseGoTime, formatRFC3339Nano } from './go-format';
+import { goMarshal, goMap, type GoJsonValue as GoJson } from './go-json';
 import { relationsOf } from './image-relations';
 import { effectiveDigest, repoDigestsOf, repoTagsOf } from './image-names';
 import { MEDIA_TYPES, type ContainerConfigJson, type ImageConfigJson } from './image-details';
@@ -185,5 +186,5 @@ export function inspectImage(store: Store, snapshot: StoreSnapshot, image: Image
 
 /** `podman image inspect` output for several images: 5-space indent, no HTML escaping. */
 export function formatInspectJson(results: InspectResult[]): string {
-  return goJson(results.map((r) => r.data), { indent: '     ', escapeHTML: false }) + '\n';
+  return goMarshal(results.map((r) => r.data), { indent: '     ', escapeHTML: false }) + '\n';
 }

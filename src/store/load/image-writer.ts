@@ -16,7 +16,7 @@ import type { ImageRecord } from '../records';
 import type { Store } from '../store';
 import { sha256 } from './image-source';
 import { goNow } from './go-time';
-import { encodeGoJson } from '../go-json';
+import { goMarshal } from '../go-json';
 import { updateImageNames } from '../write/names';
 import { IMAGE_FIELD_ORDER, setField } from '../write/record-fields';
 
@@ -45,7 +45,7 @@ export async function commitImages(store: Store, lockOpts: LockOptions, commits:
     const images = readJsonArray<ImageRecord>(imagesJson, 'the image list');
     for (const c of commits) applyCommit(store, images, c, restore, createdDirs);
     held.recordWrite();
-    atomicWriteFile(imagesJson, encodeGoJson(images));
+    atomicWriteFile(imagesJson, goMarshal(images));
   } catch (e) {
     for (const dir of createdDirs) fs.rmSync(dir, { recursive: true, force: true });
     for (const r of restore.reverse()) {

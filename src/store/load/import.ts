@@ -10,7 +10,7 @@ import { StoreError, fsError, isStoreError } from '../errors';
 import type { LockOptions } from '../lock';
 import type { Store } from '../store';
 import { Compression, decompressed } from '../layer/layer-stream';
-import { goJsonString } from '../go-json';
+import { goQuote } from '../go-json';
 import { goTimeFromConfig, goTimeLocal } from './go-time';
 import { commitImages } from './image-writer';
 import { sha256 } from './image-source';
@@ -92,10 +92,10 @@ async function examine(file: string, opts: ImportOptions): Promise<TarballFacts>
 
 /** The config c/image's tarball source writes (v1.Image marshalled by Go). */
 export function importConfig(f: { diffID: string; mtime: string }, os: string, arch: string): Buffer {
-  const created = goJsonString(f.mtime);
-  const createdBy = goJsonString(`/bin/sh -c #(nop) ADD file:${f.diffID.slice('sha256:'.length)} in /`);
+  const created = goQuote(f.mtime);
+  const createdBy = goQuote(`/bin/sh -c #(nop) ADD file:${f.diffID.slice('sha256:'.length)} in /`);
   return Buffer.from(
-    `{"created":${created},"architecture":${goJsonString(arch)},"os":${goJsonString(os)},"config":{},` +
+    `{"created":${created},"architecture":${goQuote(arch)},"os":${goQuote(os)},"config":{},` +
       `"rootfs":{"type":"layers","diff_ids":["${f.diffID}"]},` +
       `"history":[{"created":${created},"created_by":${createdBy},"comment":"${IMPORT_COMMENT}"}]}`,
   );

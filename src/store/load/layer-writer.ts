@@ -18,7 +18,7 @@ import { streamLayer, type StreamedLayer } from '../layer/layer-stream';
 import { toByteString } from '../layer/root-path';
 import { TarSplitWriter } from '../tar/tar-split-writer';
 import { goNow } from './go-time';
-import { encodeGoJson } from '../go-json';
+import { goMarshal } from '../go-json';
 import { LAYER_FIELD_ORDER, setField } from '../write/record-fields';
 
 export interface LayerInput {
@@ -72,7 +72,7 @@ export class LayerWriter {
     if (!this.held) throw new StoreError('LockFailed', 'Layer writes need the layers lock');
     // Token first (c/storage ≥1.45 order): a crash in between only makes readers reload.
     this.held.recordWrite();
-    atomicWriteFile(this.layersJson, encodeGoJson(this.records));
+    atomicWriteFile(this.layersJson, goMarshal(this.records));
   }
 
   private tarSplitPath(id: string): string {

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { StoreError } from '../errors';
-import { GoMap, RawJson, goMarshal, rawMembers, type GoJsonValue } from '../go-marshal';
+import { GoMap, RawJson, goMarshal, rawMembers, type GoJsonValue } from '../go-json';
 import { END_OF_ARCHIVE, goTarHeader, padding } from '../go-tar';
 import type { ImageDestination, PutResult } from './copy';
 import { MT, type ParsedManifest } from './manifest';

@@ -6,7 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { StoreError } from '../errors';
-import { GoMap, RawJson, goMarshal, goTimeRoundTrip, type GoJsonValue } from '../go-marshal';
+import { GoMap, RawJson, goMarshal, type GoJsonValue } from '../go-json';
+import { goTimeRoundTrip } from '../go-format';
 
 export const MT = {
   ociManifest: 'application/vnd.oci.image.manifest.v1+json',

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { StoreError } from '../errors';
-import { GoMap, goMarshal, type GoJsonValue } from '../go-marshal';
+import { GoMap, goMarshal, type GoJsonValue } from '../go-json';
 import type { ImageDestination, LayerCompression, PutResult } from './copy';
 import { MT, guessManifestType, manifestDigest, type OciDescriptor } from './manifest';
 import { writeBlobFile, writeSmallFile } from './blob-file';

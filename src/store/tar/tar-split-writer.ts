@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { randomInt } from 'node:crypto';
 import { StoreError, fsError } from '../errors';
-import { goJsonString } from '../go-json';
+import { goQuote } from '../go-json';
 
 const SEGMENT_TYPE = 2;
 const FILE_TYPE = 1;
@@ -80,7 +80,7 @@ export class TarSplitWriter {
     const bytes = Buffer.from(name, 'latin1');
     let nameField: string;
     try {
-      nameField = `"name":${goJsonString(utf8.decode(bytes))}`;
+      nameField = `"name":${goQuote(utf8.decode(bytes))}`;
     } catch {
       nameField = `"name_raw":"${bytes.toString('base64')}"`;
     }

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lock, type LockOptions } from '../lock';
-import { encodeGoJson } from '../go-json';
+import { goMarshal } from '../go-json';
 import type { EventsConfig } from './events-config';
 
 export type ImageEventStatus = 'tag' | 'untag' | 'remove';
@@ -40,7 +40,7 @@ export function goTimeNow(): string {
 
 /** The JSON line podman's Event struct marshals to for an image event. */
 export function eventLine(e: ImageEvent): string {
-  return encodeGoJson({
+  return goMarshal({
     ID: e.id || undefined,
     Name: e.name || undefined,
     Status: e.status,
@@ -84,7 +84,7 @@ export async function writeEvents(config: EventsConfig, events: ImageEvent[], op
 }
 
 function eventLineRaw(v: Record<string, unknown>): string {
-  return encodeGoJson(v);
+  return goMarshal(v);
 }
 
 function appendLine(file: string, line: string): void {

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { StoreError } from '../errors';
 import { lock, type HeldLock, type LockOptions } from '../lock';
 import { readJsonArray, atomicWriteFile } from '../json-file';
-import { encodeGoJson } from '../go-json';
+import { goMarshal } from '../go-json';
 import type { ContainerRecord, ImageRecord, LayerFileKind, LayerRecord, MountPointRecord } from '../records';
 import { StoreSnapshot, type ImageEntry, type LayerEntry } from '../snapshot';
 import type { Store, StoreTree } from '../store';
@@ -145,7 +145,7 @@ export async function writeTransaction<T>(
       snapshot: () => buildSnapshot(store, images, readOnlyImages, layerFiles, containers, mounts),
       saveImages: () => {
         imagesLock.recordWrite();
-        atomicWriteFile(imagesFile, encodeGoJson(images));
+        atomicWriteFile(imagesFile, goMarshal(images));
       },
       saveLayers: (kinds) => {
         if (!layersLock || scope.loadLayers === false) throw new StoreError('LockFailed', 'Layer files saved without holding and reading layers.lock');
@@ -157,7 +157,7 @@ export async function writeTransaction<T>(
           const file = layerFilePath(store, kind);
           // c/storage only creates a volatile file when it has something to put in it.
           if (kind !== 'layers' && records.length === 0 && !fs.existsSync(file)) continue;
-          atomicWriteFile(file, encodeGoJson(records), { noSync: kind !== 'layers' });
+          atomicWriteFile(file, goMarshal(records), { noSync: kind !== 'layers' });
         }
       },
       layerFileOf: (id) => {

@@ -5,13 +5,12 @@ import {
   humanSizeWithPrecision,
   podmanTableSize,
   humanDuration,
-  goJson,
-  goMap,
   parseGoTime,
   formatRFC3339Nano,
   formatRFC3339,
   formatGoUTCString,
 } from '../../../src/store/go-format';
+import { goMarshal as goJson, goMap } from '../../../src/store/go-json';
 
 test('formatGoG matches Go %g, including exponent form and half-to-even ties', () => {
   const cases: Array<[number, number, string]> = [

@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { GoMap, RawJson, goCompact, goMarshal, goQuote, goTimeRoundTrip, rawMembers } from '../../../src/store/go-marshal';
+import { GoMap, RawJson, goCompact, goMarshal, goQuote, rawMembers } from '../../../src/store/go-json';
+import { goTimeRoundTrip } from '../../../src/store/go-format';
 
 test('goQuote escapes like Go encoding/json with HTML escaping', () => {
   assert.equal(goQuote('a<b>&c'), '"a\\u003cb\\u003e\\u0026c"');
   assert.equal(goQuote('"\\\n\r\t\b\f\u0001'), '"\\"\\\\\\n\\r\\t\\u0008\\u000c\\u0001"');
   assert.equal(goQuote('\u2028\u2029é日本'), '"\\u2028\\u2029é日本"');
-  assert.equal(goQuote('x\ud800y'), '"x\ufffdy"');
+  assert.equal(goQuote('x\ud800y'), '"x\\ufffdy"', 'invalid UTF-8 becomes the escape \\ufffd, as Go writes it');
   assert.equal(goQuote('😀'), '"😀"');
 });
 
