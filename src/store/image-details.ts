@@ -115,16 +115,24 @@ function parseJsonObject<T>(raw: Buffer, what: string, image: ImageEntry): T {
   }
 }
 
-/** Cache key: changes whenever the image's recorded big data changes. */
+/** Cache key: changes whenever the manifest or config the image records changes. */
 function detailsKey(image: ImageEntry): string {
   const r = image.record;
-  return `${r.id}|${JSON.stringify(r['big-data-digests'] ?? {})}|${JSON.stringify(r['big-data-sizes'] ?? {})}`;
+  const digests = r['big-data-digests'];
+  return `${r.id}|${digests?.[DEFAULT_MANIFEST_KEY] ?? ''}|${digests?.['sha256:' + r.id] ?? ''}|${r['big-data-names']?.length ?? 0}`;
+}
+
+/** What listing needs: the config, without reading the manifest when the ID names the config. */
+export interface ImageConfigView {
+  config?: ImageConfigJson;
+  isManifestList: boolean;
 }
 
 const MAX_CACHE = 20_000;
 
 export class ImageDetailsCache {
   private readonly cache = new Map<string, ImageDetails | StoreError>();
+  private readonly configs = new Map<string, ImageConfigView | StoreError>();
 
   constructor(private readonly store: Store) {}
 
@@ -145,6 +153,32 @@ export class ImageDetailsCache {
     this.cache.set(key, result);
     if (result instanceof StoreError) throw result;
     return result;
+  }
+
+  /**
+   * The config alone. An item named sha256:<image ID> is the config by construction (the ID is
+   * the config's digest), so the manifest is read only when that item is absent (manifest lists,
+   * podman 5 partial pulls): one file per image instead of two when listing.
+   */
+  configView(image: ImageEntry): ImageConfigView | StoreError {
+    const full = this.cache.get(detailsKey(image));
+    if (full instanceof StoreError) return full;
+    if (full) return full;
+    const key = 'sha256:' + image.record.id;
+    if (!(image.record['big-data-names'] ?? []).includes(key)) return this.tryGet(image);
+    const cacheKey = 'config|' + detailsKey(image);
+    const hit = this.configs.get(cacheKey);
+    if (hit) return hit;
+    let view: ImageConfigView | StoreError;
+    try {
+      view = { config: parseJsonObject<ImageConfigJson>(this.store.readImageBigDataUnlocked(image, key), 'config', image), isManifestList: false };
+    } catch (e) {
+      if (!isStoreError(e)) throw e;
+      view = e;
+    }
+    if (this.configs.size >= MAX_CACHE) this.configs.clear();
+    this.configs.set(cacheKey, view);
+    return view;
   }
 
   /** Like get, but returns the error instead of throwing it. */

@@ -60,12 +60,12 @@ export class ImageRelations {
   }
 
   private config(image: ImageEntry): ImageConfigJson | undefined {
-    const d = this.details.tryGet(image);
+    const d = this.details.configView(image);
     return d instanceof Error ? undefined : d.config;
   }
 
   private isManifestList(image: ImageEntry): boolean {
-    const d = this.details.tryGet(image);
+    const d = this.details.configView(image);
     return !(d instanceof Error) && d.isManifestList;
   }
 

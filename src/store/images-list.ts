@@ -52,7 +52,7 @@ function unixSeconds(created: string | undefined): number {
 export function summarizeImage(store: Store, snapshot: StoreSnapshot, image: ImageEntry): ImageSummary {
   const rel = relationsOf(store, snapshot);
   const problems: string[] = [];
-  const details = store.details.tryGet(image);
+  const details = store.details.configView(image);
   let labels: Record<string, string> | null = null;
   let isManifestList = false;
   if (details instanceof StoreError) problems.push(details.message);
