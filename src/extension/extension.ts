@@ -50,6 +50,10 @@ export function activate(context: vscode.ExtensionContext): StrataApi {
     inspectPanels,
     // Open panels follow the store like the tree does (the server debounces the change events).
     client.onDidChangeStore((storeId) => void inspectPanels.refresh((ref) => ref.storeId === storeId)),
+    // Panels restored after a reload ask before the server is up; fill them once it is.
+    client.onDidChangeState((state) => {
+      if (state === 'running') void inspectPanels.refresh();
+    }),
   );
   const services: Services = { context, log, client, model, tree, inspectPanels };
   context.subscriptions.push(registerCommands(services), new ServerStatus(client));

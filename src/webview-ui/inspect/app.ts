@@ -208,7 +208,9 @@ export class InspectApp {
     }
     if (focus) this.tabs.get(tab)?.focus();
     if (this.loaded) this.applyPendingScroll();
-    this.save();
+    // Saved at once, not on the next frame: a reload right after switching must reopen this tab
+    // (frames do not run while the panel is hidden or the page is going away).
+    this.saveNow();
   }
 
   private onTabKey(e: KeyboardEvent, tab: InspectTab): void {

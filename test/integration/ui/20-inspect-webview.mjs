@@ -194,7 +194,8 @@ export default async function ({ page, fixture, openStrataView, screenshot, log 
   if (failed) throw failed;
   await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
   frame = await webviewFrame(page, 60_000);
-  await frame.waitForSelector('.history-table tbody tr');
+  // After a reload the extension activates and its server starts before the panel can fill.
+  await frame.waitForSelector('.history-table tbody tr', { timeout: 90_000 });
   assert.equal(await frame.getAttribute('[role="tab"]:has-text("History")', 'aria-selected'), 'true');
   assert.equal(await frame.textContent('.title'), `${HOSTILE_NAME}:1`);
   assert.equal(await frame.inputValue('.tree-view .search-input'), 'strataPwned');
