@@ -284,7 +284,8 @@ export function updateLayerInfos(p: ParsedManifest, infos: BlobInfo[]): ParsedMa
   return { kind: 'schema2', m: { ...p.m, layers } };
 }
 
-function descriptorJson(d: OciDescriptor): GoJsonValue {
+/** An OCI descriptor as Go marshals imgspecv1.Descriptor (manifests and index.json alike). */
+export function descriptorJson(d: OciDescriptor): GoJsonValue {
   const annotations = emptyToUndef(d.annotations);
   return {
     mediaType: d.mediaType || undefined,

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { StoreError } from '../errors';
 import { GoMap, goMarshal, type GoJsonValue } from '../go-json';
 import type { ImageDestination, LayerCompression, PutResult } from './copy';
-import { MT, guessManifestType, manifestDigest, type OciDescriptor } from './manifest';
+import { MT, descriptorJson, guessManifestType, manifestDigest, type OciDescriptor } from './manifest';
 import { writeBlobFile, writeSmallFile } from './blob-file';
 import { outputError } from './sink';
 
@@ -29,28 +29,6 @@ interface OciIndex {
   mediaType?: string;
   manifests: OciDescriptor[];
   annotations?: Record<string, string>;
-}
-
-function descriptorJson(d: OciDescriptor): GoJsonValue {
-  const ann = d.annotations && Object.keys(d.annotations).length > 0 ? new GoMap(d.annotations) : undefined;
-  return {
-    mediaType: d.mediaType || undefined,
-    digest: d.digest,
-    size: d.size,
-    urls: d.urls?.length ? d.urls : undefined,
-    annotations: ann,
-    data: d.data || undefined,
-    platform: d.platform
-      ? {
-          architecture: d.platform.architecture,
-          os: d.platform.os,
-          'os.version': d.platform['os.version'] || undefined,
-          'os.features': d.platform['os.features']?.length ? d.platform['os.features'] : undefined,
-          variant: d.platform.variant || undefined,
-        }
-      : undefined,
-    artifactType: d.artifactType || undefined,
-  };
 }
 
 export function serializeIndex(index: OciIndex): string {
