@@ -30,6 +30,29 @@ interface FlockStruct {
 
 let native: Native | undefined;
 
+type Koffi = typeof import('koffi');
+
+/**
+ * koffi's prebuilt binary for this machine. Its loader (index.js) also loads crypto, zlib and
+ * https for its installer, a quarter of a listing's start-up; the binary alone is all Strata calls.
+ */
+function loadKoffi(): Koffi {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const candidates: Array<() => unknown> =
+    process.arch === 'x64'
+      ? [() => require('koffi/build/koffi/linux_x64/koffi.node'), () => require('koffi/build/koffi/musl_x64/koffi.node')]
+      : [() => require('koffi/build/koffi/linux_arm64/koffi.node'), () => require('koffi/build/koffi/musl_arm64/koffi.node')];
+  for (const load of candidates) {
+    try {
+      return load() as Koffi;
+    } catch {
+      // Not this libc, or not shipped: the next candidate, then koffi's own loader.
+    }
+  }
+  return require('koffi') as Koffi;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
 function load(): Native {
   if (native) return native;
   if (process.platform !== 'linux') {
@@ -39,8 +62,7 @@ function load(): Native {
     throw new StoreError('LockFailed', `Store locks are not implemented for ${process.arch}`);
   }
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const koffi = require('koffi') as typeof import('koffi');
+    const koffi = loadKoffi();
     const libc = koffi.load('libc.so.6');
     koffi.struct('strata_flock', {
       l_type: 'short',

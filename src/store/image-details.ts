@@ -103,9 +103,9 @@ export function isListType(mime: string): boolean {
   return mime === MEDIA_TYPES.dockerV2List || mime === MEDIA_TYPES.ociIndex;
 }
 
-function parseJsonObject<T>(raw: Buffer, what: string, image: ImageEntry): T {
+function parseJsonObject<T>(raw: Buffer | string, what: string, image: ImageEntry): T {
   try {
-    const v = JSON.parse(raw.toString('utf8')) as unknown;
+    const v = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8')) as unknown;
     if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not a JSON object');
     return v as T;
   } catch (e) {
@@ -133,6 +133,8 @@ const MAX_CACHE = 20_000;
 export class ImageDetailsCache {
   private readonly cache = new Map<string, ImageDetails | StoreError>();
   private readonly configs = new Map<string, ImageConfigView | StoreError>();
+  /** Entries are immutable and belong to one snapshot, so their view never goes stale. */
+  private readonly viewByEntry = new WeakMap<ImageEntry, ImageConfigView | StoreError>();
 
   constructor(private readonly store: Store) {}
 
@@ -161,6 +163,15 @@ export class ImageDetailsCache {
    * podman 5 partial pulls): one file per image instead of two when listing.
    */
   configView(image: ImageEntry): ImageConfigView | StoreError {
+    // Relations ask for the same few configs over and over: answer from the entry itself first.
+    const known = this.viewByEntry.get(image);
+    if (known) return known;
+    const view = this.loadConfigView(image);
+    this.viewByEntry.set(image, view);
+    return view;
+  }
+
+  private loadConfigView(image: ImageEntry): ImageConfigView | StoreError {
     const full = this.cache.get(detailsKey(image));
     if (full instanceof StoreError) return full;
     if (full) return full;
@@ -171,7 +182,7 @@ export class ImageDetailsCache {
     if (hit) return hit;
     let view: ImageConfigView | StoreError;
     try {
-      view = { config: parseJsonObject<ImageConfigJson>(this.store.readImageBigDataUnlocked(image, key), 'config', image), isManifestList: false };
+      view = { config: parseJsonObject<ImageConfigJson>(this.store.readImageBigDataUnlocked(image, key, 'utf8'), 'config', image), isManifestList: false };
     } catch (e) {
       if (!isStoreError(e)) throw e;
       view = e;

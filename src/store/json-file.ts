@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { randomInt } from 'node:crypto';
+import { randomInt } from './random';
 import { StoreError, fsError } from './errors';
 
 /** Parses a JSON array file; missing or 0-byte files are []. */

@@ -13,7 +13,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from './random';
 import { StoreError, fsError } from './errors';
 import { fcntlLock, LockType } from './fcntl';
 

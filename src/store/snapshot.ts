@@ -126,8 +126,54 @@ export class StoreSnapshot {
    * Returns undefined when a layer is missing (podman then reports an error for the image).
    */
   imageSize(image: ImageEntry): number | undefined {
+    const mapped = image.record['mapped-layers'] ?? [];
+    let size = mapped.length === 0 ? this.chainSize(image.record.layer) : this.layersSize([image.record.layer, ...mapped]);
+    if (size === undefined) return undefined;
+    const sizes = image.record['big-data-sizes'] ?? {};
+    for (const name of image.record['big-data-names'] ?? []) size += sizes[name] ?? 0;
+    return size;
+  }
+
+  /** Sizes of the chains below each layer, shared by the images built on them (null: a layer is missing). */
+  private readonly chainSizes = new Map<string, number | null>();
+
+  /** Uncompressed size of a layer and everything below it, memoised per layer. */
+  private chainSize(top: string | undefined): number | undefined {
+    if (!top) return 0;
+    const known = this.chainSizes.get(top);
+    if (known !== undefined) return known ?? undefined;
+    const path: string[] = [];
+    const onPath = new Set<string>();
+    let below: number | null = 0;
+    for (let id: string | undefined = top; id; ) {
+      const memo = this.chainSizes.get(id);
+      if (memo !== undefined) {
+        below = memo;
+        break;
+      }
+      // A parent loop is corrupt metadata; the walk that visits each layer once decides.
+      if (onPath.has(id)) return this.layersSize([top]);
+      const layer = this.layerById.get(id);
+      if (!layer) {
+        below = null;
+        break;
+      }
+      path.push(id);
+      onPath.add(id);
+      id = layer.record.parent;
+    }
+    for (let i = path.length - 1; i >= 0; i--) {
+      const id = path[i]!;
+      below = below === null ? null : below + (this.layerById.get(id)!.record['diff-size'] ?? 0);
+      this.chainSizes.set(id, below);
+    }
+    return below ?? undefined;
+  }
+
+  /** c/storage's walk: every distinct layer reachable from the given tops, each counted once. */
+  private layersSize(tops: Array<string | undefined>): number | undefined {
     let size = 0;
-    const queue = [image.record.layer, ...(image.record['mapped-layers'] ?? [])].filter((x): x is string => Boolean(x));
+    const queue = tops.filter((x): x is string => Boolean(x));
     const visited = new Set<string>();
     while (queue.length > 0) {
       const id = queue.shift()!;
@@ -138,8 +184,6 @@ export class StoreSnapshot {
       size += layer.record['diff-size'] ?? 0;
       if (layer.record.parent) queue.push(layer.record.parent);
     }
-    const sizes = image.record['big-data-sizes'] ?? {};
-    for (const name of image.record['big-data-names'] ?? []) size += sizes[name] ?? 0;
     return size;
   }
 

@@ -257,10 +257,13 @@ export class Store {
   }
 
   /** For callers that already hold the images lock (or read immutable items). */
-  readImageBigDataUnlocked(image: ImageEntry, key: string): Buffer {
+  readImageBigDataUnlocked(image: ImageEntry, key: string): Buffer;
+  /** As text: saves a copy per item when listing parses a thousand configs. */
+  readImageBigDataUnlocked(image: ImageEntry, key: string, encoding: 'utf8'): string;
+  readImageBigDataUnlocked(image: ImageEntry, key: string, encoding?: 'utf8'): Buffer | string {
     const file = this.imageBigDataPath(image, key);
     try {
-      return fs.readFileSync(file);
+      return encoding ? fs.readFileSync(file, encoding) : fs.readFileSync(file);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
         throw new StoreError('MissingBigData', `Image ${image.record.id.slice(0, 12)} is missing its "${key}" data (${file})`, {

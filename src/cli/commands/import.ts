@@ -4,7 +4,6 @@
  */
 import type { Command } from '../args';
 import { openStore, UsageError } from '../args';
-import { importTarball } from '../../store/load/import';
 
 export const importCommand: Command = {
   name: 'import',
@@ -20,6 +19,8 @@ export const importCommand: Command = {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     try {
+      // Loaded on first use: listing need not pay for the writer's modules at start-up.
+      const { importTarball } = await import('../../store/load/import');
       const result = await importTarball(store, file, {
         reference,
         os: typeof args.flags.os === 'string' ? args.flags.os : undefined,

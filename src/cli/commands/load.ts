@@ -5,16 +5,15 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { Command } from '../args';
 import { openStore, UsageError } from '../args';
-import { loadArchive } from '../../store/load/load';
 
 /** podman load reads stdin into a temporary file first when no -i is given. */
 async function stdinToFile(): Promise<{ file: string; cleanup: () => void }> {
   if (process.stdin.isTTY) throw new UsageError('load needs -i PATH, or an archive on standard input');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-load-stdin-'));
   const file = path.join(dir, 'archive');
+  const { pipeline } = await import('node:stream/promises');
   await pipeline(process.stdin, fs.createWriteStream(file, { mode: 0o600 }));
   return { file, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
@@ -34,6 +33,8 @@ export const loadCommand: Command = {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     try {
+      // Loaded on first use: listing need not pay for the writer's modules at start-up.
+      const { loadArchive } = await import('../../store/load/load');
       const result = await loadArchive(store, input, {
         signal: ac.signal,
         onProgress: quiet

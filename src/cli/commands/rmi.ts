@@ -6,7 +6,6 @@
  */
 import type { Command } from '../args';
 import { openStore, UsageError } from '../args';
-import { removeImages, removeExitCode } from '../../store/write';
 
 function humanSize(n: number): string {
   // podman/docker go-units HumanSize: decimal units, 4 significant digits.
@@ -27,6 +26,7 @@ export const rmiCommand: Command = {
   async run(global, args, out) {
     if (args.positional.length === 0) throw new UsageError('image name or ID must be specified');
     const force = Boolean(args.flags.force);
+    const { removeImages, removeExitCode } = await import('../../store/write');
     const report = await removeImages(openStore(global), args.positional, {
       force,
       ignore: Boolean(args.flags.ignore),

@@ -4,7 +4,7 @@
  */
 import type { Command } from '../args';
 import { openStore, UsageError } from '../args';
-import { saveImages, SAVE_FORMATS, type SaveFormat } from '../../store/save';
+import type { SaveFormat } from '../../store/save';
 
 export const saveCommand: Command = {
   name: 'save',
@@ -20,6 +20,8 @@ export const saveCommand: Command = {
     { name: 'quiet', short: 'q' },
   ],
   async run(global, args) {
+    // Loaded on first use: listing need not pay for the writer's modules at start-up.
+    const { saveImages, SAVE_FORMATS } = await import('../../store/save');
     const format = (args.flags.format as string | undefined) ?? 'docker-archive';
     if (!(SAVE_FORMATS as readonly string[]).includes(format)) {
       throw new UsageError(`format value must be one of oci-dir oci-archive docker-dir docker-archive`);

@@ -4,7 +4,6 @@
  */
 import type { Command } from '../args';
 import { openStore, UsageError } from '../args';
-import { tagImage, untagImage } from '../../store/write';
 
 export const tagCommand: Command = {
   name: 'tag',
@@ -13,6 +12,7 @@ export const tagCommand: Command = {
   async run(global, args) {
     const [image, ...names] = args.positional;
     if (image === undefined || names.length === 0) throw new UsageError('tag requires at least 2 arguments: IMAGE TARGET_NAME...');
+    const { tagImage } = await import('../../store/write');
     const r = await tagImage(openStore(global), image, names);
     for (const w of r.warnings) process.stderr.write(`Warning: ${w}\n`);
   },
@@ -25,6 +25,7 @@ export const untagCommand: Command = {
   async run(global, args) {
     const [image, ...names] = args.positional;
     if (image === undefined) throw new UsageError('untag requires at least 1 argument: IMAGE [IMAGE_NAME...]');
+    const { untagImage } = await import('../../store/write');
     const r = await untagImage(openStore(global), image, names);
     for (const w of r.warnings) process.stderr.write(`Warning: ${w}\n`);
   },

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { goMarshal, goQuote } from '../../../src/store/go-json';
+import { compareBytes, goMarshal, goMarshalByHand, goQuote } from '../../../src/store/go-json';
 
 test('strings are escaped like Go encoding/json with HTML escaping', () => {
   assert.equal(goQuote('a<b>&c'), '"a\\u003cb\\u003e\\u0026c"');
@@ -26,4 +26,55 @@ test('numbers use Go float formatting thresholds', () => {
 
 test('undefined object fields are omitted, like omitempty on absent keys', () => {
   assert.equal(goMarshal({ ID: undefined, Name: 'n', Attributes: null }), '{"Name":"n","Attributes":null}');
+});
+
+/** A deterministic generator (xorshift) so a failure can be replayed from its seed. */
+function randomValues(seed: number): () => unknown {
+  let x = seed >>> 0 || 1;
+  const next = (n: number): number => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) % n;
+  };
+  // The characters where JSON.stringify and Go differ, their look-alikes, and escaped backslashes.
+  const pieces = ['a', '<', '>', '&', '\\', '\\b', '\\u', 'ud800', '\b', '\f', '\n', '\u0001', '\u001f', '\u007f', '"', '\u2028', '\u2029', '\ud800', '\udfff', '\ud83d\ude00', 'é', '\ue000', '/'];
+  const str = (): string => Array.from({ length: next(6) }, () => pieces[next(pieces.length)]).join('');
+  const value = (depth: number): unknown => {
+    switch (next(depth > 3 ? 5 : 8)) {
+      case 0:
+        return str();
+      case 1:
+        return [0, -0, 1.5, -7, 1e21, 1e-7, 2 ** 53, 123456789][next(8)];
+      case 2:
+        return next(2) === 0;
+      case 3:
+        return null;
+      case 4:
+        return str();
+      case 5:
+        return Array.from({ length: next(4) }, () => value(depth + 1));
+      default: {
+        const o: Record<string, unknown> = {};
+        for (let i = next(4); i > 0; i--) o[str() || String(next(3))] = next(5) === 0 ? undefined : value(depth + 1);
+        return o;
+      }
+    }
+  };
+  return () => value(0);
+}
+
+test('the JSON.stringify fast path writes what the encoder written out in full writes', () => {
+  for (let seed = 1; seed <= 3000; seed++) {
+    const v = randomValues(seed)();
+    for (const opts of [{}, { escapeHTML: false }, { indent: '    ' }, { indent: '     ', escapeHTML: false }]) {
+      assert.equal(goMarshal(v, opts), goMarshalByHand(v, opts), `seed ${seed} ${JSON.stringify(opts)}`);
+    }
+  }
+});
+
+test('strings sort by their UTF-8 bytes', () => {
+  const words = ['b', 'a', 'ab', '', 'é', '\ue000', '\ud83d\ude00', 'Z', 'a\ud83d\ude00', 'a\uffff'];
+  const byBytes = [...words].sort((p, q) => Buffer.compare(Buffer.from(p), Buffer.from(q)));
+  assert.deepEqual([...words].sort(compareBytes), byBytes);
 });
