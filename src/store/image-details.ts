@@ -8,6 +8,7 @@ import { StoreError, isStoreError } from './errors';
 import { DEFAULT_MANIFEST_KEY } from './big-data';
 import type { Store } from './store';
 import type { ImageEntry } from './snapshot';
+import { LineageInterner, type ConfigLineage } from './config-lineage';
 
 export const MEDIA_TYPES = {
   dockerV2Schema1: 'application/vnd.docker.distribution.manifest.v1+json',
@@ -122,19 +123,29 @@ function detailsKey(image: ImageEntry): string {
   return `${r.id}|${digests?.[DEFAULT_MANIFEST_KEY] ?? ''}|${digests?.['sha256:' + r.id] ?? ''}|${r['big-data-names']?.length ?? 0}`;
 }
 
-/** What listing needs: the config, without reading the manifest when the ID names the config. */
+/**
+ * What listing needs from an image's config: its labels and its lineage (for parent/child
+ * relations). The config itself is not kept: a listing of a thousand images would otherwise keep
+ * every parsed config alive, and copying them is most of its garbage-collection time.
+ */
 export interface ImageConfigView {
-  config?: ImageConfigJson;
   isManifestList: boolean;
+  labels: Record<string, string> | null;
+  /** Absent for manifest lists and configs that could not be read. */
+  lineage?: ConfigLineage;
 }
 
 const MAX_CACHE = 20_000;
+/** About 100 MB of interned prefixes at worst. */
+const MAX_LINEAGE_NODES = 500_000;
 
 export class ImageDetailsCache {
   private readonly cache = new Map<string, ImageDetails | StoreError>();
-  private readonly configs = new Map<string, ImageConfigView | StoreError>();
+  private configs = new Map<string, ImageConfigView | StoreError>();
   /** Entries are immutable and belong to one snapshot, so their view never goes stale. */
-  private readonly viewByEntry = new WeakMap<ImageEntry, ImageConfigView | StoreError>();
+  private viewByEntry = new WeakMap<ImageEntry, ImageConfigView | StoreError>();
+  /** Lineages are comparable only within one interner: it is replaced together with every view. */
+  private interner = new LineageInterner();
 
   constructor(private readonly store: Store) {}
 
@@ -151,7 +162,6 @@ export class ImageDetailsCache {
       if (!isStoreError(e)) throw e;
       result = e;
     }
-    if (this.cache.size >= MAX_CACHE) this.cache.clear();
     this.cache.set(key, result);
     if (result instanceof StoreError) throw result;
     return result;
@@ -174,22 +184,41 @@ export class ImageDetailsCache {
   private loadConfigView(image: ImageEntry): ImageConfigView | StoreError {
     const full = this.cache.get(detailsKey(image));
     if (full instanceof StoreError) return full;
-    if (full) return full;
+    if (full) return this.viewOf(full.config, full.isManifestList);
     const key = 'sha256:' + image.record.id;
-    if (!(image.record['big-data-names'] ?? []).includes(key)) return this.tryGet(image);
+    if (!(image.record['big-data-names'] ?? []).includes(key)) {
+      const details = this.tryGet(image);
+      return details instanceof StoreError ? details : this.viewOf(details.config, details.isManifestList);
+    }
     const cacheKey = 'config|' + detailsKey(image);
     const hit = this.configs.get(cacheKey);
     if (hit) return hit;
     let view: ImageConfigView | StoreError;
     try {
-      view = { config: parseJsonObject<ImageConfigJson>(this.store.readImageBigDataUnlocked(image, key, 'utf8'), 'config', image), isManifestList: false };
+      view = this.viewOf(parseJsonObject<ImageConfigJson>(this.store.readImageBigDataUnlocked(image, key, 'utf8'), 'config', image), false);
     } catch (e) {
       if (!isStoreError(e)) throw e;
       view = e;
     }
-    if (this.configs.size >= MAX_CACHE) this.configs.clear();
     this.configs.set(cacheKey, view);
     return view;
+  }
+
+  private viewOf(config: ImageConfigJson | undefined, isManifestList: boolean): ImageConfigView {
+    return { isManifestList, labels: config?.config?.Labels ?? null, lineage: config ? this.interner.lineageOf(config) : undefined };
+  }
+
+  /**
+   * Bounds the caches. Called by the store between snapshots, never while relations are being
+   * computed, so that every lineage compared in one computation comes from the same interner.
+   */
+  trim(): void {
+    if (this.cache.size >= MAX_CACHE) this.cache.clear();
+    if (this.configs.size >= MAX_CACHE || this.interner.size >= MAX_LINEAGE_NODES) {
+      this.configs = new Map();
+      this.viewByEntry = new WeakMap();
+      this.interner = new LineageInterner();
+    }
   }
 
   /** Like get, but returns the error instead of throwing it. */

@@ -5,46 +5,15 @@
  * dangling (untagged, no children) and intermediate (untagged, with children).
  * An image whose config cannot be read has no relations (podman would fail the whole listing).
  */
-import type { ImageDetailsCache, OciHistory, ImageConfigJson } from './image-details';
+import type { ImageDetailsCache, ImageConfigJson } from './image-details';
+import { LineageInterner, isParentLineage, type ConfigLineage } from './config-lineage';
 import type { ImageEntry, StoreSnapshot } from './snapshot';
-import { parseGoTime } from './go-format';
 import type { Store } from './store';
 
-function sameTime(a: string | undefined, b: string | undefined): boolean {
-  // Identical text is the same instant; parsing only decides between differently written times.
-  // (This fast path removes most of `images`' time on a large store: the bench profile.)
-  if (a === b) return true;
-  if (a === undefined || b === undefined) return false;
-  const ta = parseGoTime(a);
-  const tb = parseGoTime(b);
-  if (!ta || !tb) return a === b;
-  return ta.unix === tb.unix && ta.nanos === tb.nanos;
-}
-
-function historiesMatch(a: OciHistory[], b: OciHistory[]): number {
-  let i = 0;
-  while (i < a.length && i < b.length) {
-    const x = a[i]!;
-    const y = b[i]!;
-    if (!sameTime(x.created, y.created)) return i;
-    if ((x.created_by ?? '') !== (y.created_by ?? '')) return i;
-    if ((x.author ?? '') !== (y.author ?? '')) return i;
-    if ((x.comment ?? '') !== (y.comment ?? '')) return i;
-    if (Boolean(x.empty_layer) !== Boolean(y.empty_layer)) return i;
-    i++;
-  }
-  return i;
-}
-
+/** libimage's areParentAndChild on two configs. */
 export function areParentAndChild(parent: ImageConfigJson, child: ImageConfigJson): boolean {
-  const pd = parent.rootfs?.diff_ids ?? [];
-  const cd = child.rootfs?.diff_ids ?? [];
-  if (pd.length > cd.length) return false;
-  for (let i = 0; i < pd.length; i++) if (pd[i] !== cd[i]) return false;
-  const ph = parent.history ?? [];
-  const ch = child.history ?? [];
-  if (ph.length + 1 !== ch.length) return false;
-  return historiesMatch(ph, ch) === ph.length;
+  const interner = new LineageInterner();
+  return isParentLineage(interner.lineageOf(parent), interner.lineageOf(child));
 }
 
 export class ImageRelations {
@@ -59,9 +28,9 @@ export class ImageRelations {
     this.emptyImages = snapshot.images.filter((i) => !i.record.layer);
   }
 
-  private config(image: ImageEntry): ImageConfigJson | undefined {
+  private lineage(image: ImageEntry): ConfigLineage | undefined {
     const d = this.details.configView(image);
-    return d instanceof Error ? undefined : d.config;
+    return d instanceof Error ? undefined : d.lineage;
   }
 
   private isManifestList(image: ImageEntry): boolean {
@@ -84,8 +53,8 @@ export class ImageRelations {
 
   private findParent(child: ImageEntry): ImageEntry | undefined {
     if (!child.record.layer && this.isManifestList(child)) return undefined;
-    const childConfig = this.config(child);
-    if (!childConfig) return undefined;
+    const childLineage = this.lineage(child);
+    if (!childLineage) return undefined;
     let candidates: ImageEntry[];
     if (!child.record.layer) {
       candidates = this.emptyImages.filter((e) => !this.isManifestList(e));
@@ -98,8 +67,8 @@ export class ImageRelations {
     }
     for (const p of candidates) {
       if (p.record.id === child.record.id) continue;
-      const pc = this.config(p);
-      if (pc && areParentAndChild(pc, childConfig)) return p;
+      const pl = this.lineage(p);
+      if (pl && isParentLineage(pl, childLineage)) return p;
     }
     return undefined;
   }
@@ -116,12 +85,12 @@ export class ImageRelations {
 
   private findChildren(parent: ImageEntry, all: boolean): ImageEntry[] {
     if (!parent.record.layer && this.isManifestList(parent)) return [];
-    const parentConfig = this.config(parent);
-    if (!parentConfig) return [];
+    const parentLineage = this.lineage(parent);
+    if (!parentLineage) return [];
     const isChild = (c: ImageEntry): boolean => {
       if (c.record.id === parent.record.id) return false;
-      const cc = this.config(c);
-      return cc !== undefined && areParentAndChild(parentConfig, cc);
+      const cl = this.lineage(c);
+      return cl !== undefined && isParentLineage(parentLineage, cl);
     };
     const out: ImageEntry[] = [];
     if (!parent.record.layer) {

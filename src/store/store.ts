@@ -189,6 +189,7 @@ export class Store {
       const mounts = this.readMounts();
       const key = tokens.join('/') + '|' + this.fileKeys.join('/');
       if (this.lastSnapshot?.key === key) return this.lastSnapshot.snapshot;
+      this.details.trim();
       const snapshot = new StoreSnapshot(this, images, layers, containers, mounts);
       this.lastSnapshot = { key, snapshot };
       return snapshot;
