@@ -1,10 +1,11 @@
 /*
  * A layer's uncompressed tar, rebuilt byte for byte from its tar-split data and the files in the
- * layer directory (containers-storage.md §6), as a Readable with backpressure. Every file is
- * checked against its CRC-64 and the whole stream against the layer's recorded diff digest and
- * size; any difference errors the stream (DigestMismatch) before its last byte is handed out, so a
- * consumer that waits for 'end' never accepts a silently different layer. Holds the layer store's
- * lock shared while streaming (the layer cannot be deleted mid-way), one layer at a time.
+ * layer directory (containers-storage.md §6), pushed into a writer in fixed chunks of a small ring
+ * (or as a Readable). The whole stream is checked against the layer's recorded diff digest and
+ * size, and every file against its recorded size; any difference fails (DigestMismatch, naming the
+ * changed file found by a second pass with tar-split's CRC-64s) before the last byte is handed out,
+ * so a consumer never accepts a silently different layer. Holds the layer store's lock shared while
+ * streaming (the layer cannot be deleted mid-way), one layer at a time.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -13,7 +14,7 @@ import { Readable } from 'node:stream';
 import { StoreError } from './errors';
 import { Crc64 } from './crc64';
 import { lock } from './lock';
-import { readTarSplit, ENTRY_SEGMENT } from './tar-split';
+import { readTarSplit, ENTRY_FILE, ENTRY_SEGMENT } from './tar-split';
 import type { Store } from './store';
 import type { LayerEntry } from './snapshot';
 
@@ -22,11 +23,11 @@ export interface LayerStreamOptions {
   lockTimeoutMs?: number;
 }
 
-/** Output chunk size: big enough to amortise hashing and writes, small enough for constant memory. */
+/** Chunk size: big enough to amortise hashing, reads and writes, small enough for constant memory. */
 const CHUNK = 1024 * 1024;
-/** Chunks of a large file read ahead of the one being checked (deeper read-ahead measured slower: parallel positional reads defeat the kernel's sequential read-ahead). */
-const READ_AHEAD = 1;
-/** Files up to this size are read synchronously into the shared output chunk. */
+/** Chunks in the ring: one being filled, the others with the writer (at most POOL·CHUNK bytes held). */
+const POOL = 4;
+/** Files up to this size are read synchronously; larger ones on the thread pool, overlapping the hashing. */
 const SMALL_FILE = 256 * 1024;
 const SLASH = 0x2f;
 
@@ -156,14 +157,6 @@ class LayerFileOpener {
   }
 }
 
-/** One positional read on the thread pool; resolves with the bytes actually read. */
-function readChunk(fd: number, position: number, length: number): Promise<Buffer> {
-  const buf = Buffer.allocUnsafe(length);
-  return new Promise((resolve, reject) => {
-    fs.read(fd, buf, 0, length, position, (err, n) => (err ? reject(err) : resolve(n === length ? buf : buf.subarray(0, n))));
-  });
-}
-
 function mismatch(layer: LayerEntry, what: string, detail: Record<string, unknown> = {}): StoreError {
   return new StoreError(
     'DigestMismatch',
@@ -176,16 +169,115 @@ function cancelled(): StoreError {
   return new StoreError('Cancelled', 'The save was cancelled');
 }
 
+
+/** Receives one chunk of a layer tar; the chunk's memory is reused once the returned promise settles. */
+export type ChunkWriter = (chunk: Buffer) => Promise<void>;
+
 /**
- * The layer's uncompressed tar as a byte stream. Fails with NotFound when the layer has no
- * tar-split data, PermissionDenied for unreadable files, DigestMismatch when the content differs
- * from the recorded diff digest/size, Cancelled when `signal` aborts.
+ * A layer's tar, ready to be pushed into a writer: resolves with the byte count once every byte
+ * was handed to `write`, verified and written. Can be run once.
  */
-export function layerTarStream(store: Store, layer: LayerEntry, opts: LayerStreamOptions = {}): Readable {
-  return Readable.from(generateLayerTar(store, layer, opts), { objectMode: false, highWaterMark: 1 });
+export type LayerTarSource = (write: ChunkWriter) => Promise<number>;
+
+/** Positional read on the thread pool into `buf[off, off+len)`; resolves with the bytes read. */
+function readInto(fd: number, buf: Buffer, off: number, len: number, position: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    fs.read(fd, buf, off, len, position, (err, n) => (err ? reject(err) : resolve(n)));
+  });
 }
 
-async function* generateLayerTar(store: Store, layer: LayerEntry, opts: LayerStreamOptions): AsyncGenerator<Buffer> {
+/**
+ * The output side of a layer stream: a ring of POOL fixed chunks (no allocation, so no page faults
+ * per megabyte), filled in order and handed to the writer when full. A chunk is hashed after the
+ * next read was issued, so hashing overlaps the disk read, and reused only once the writer's
+ * promise for it settled. Chunks are handed out lazily: the last bytes of the layer stay here until
+ * `finish` has checked the digest.
+ */
+class ChunkRing {
+  private readonly bufs: Buffer[] = [];
+  private readonly busy: (Promise<void> | undefined)[] = [];
+  private slot = 0;
+  private failure: unknown;
+  private unhashed: Buffer | undefined;
+  readonly hash = createHash('sha256');
+  acc: Buffer;
+  accLen = 0;
+  /** Bytes handed to the writer plus those still in `acc`. */
+  total = 0;
+
+  constructor(
+    private readonly write: ChunkWriter,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    for (let i = 0; i < POOL; i++) this.bufs.push(Buffer.allocUnsafeSlow(CHUNK));
+    this.acc = this.bufs[0]!;
+  }
+
+  get room(): number {
+    return CHUNK - this.accLen;
+  }
+
+  /** Hashes the chunk handed out last, if any (call while a read is in flight). */
+  hashPending(): void {
+    if (this.unhashed) this.hash.update(this.unhashed);
+    this.unhashed = undefined;
+  }
+
+  /** Hands the full current chunk to the writer and moves to the next free one. */
+  async flush(): Promise<void> {
+    if (this.signal?.aborted) throw cancelled();
+    this.hashPending();
+    const chunk = this.acc.subarray(0, this.accLen);
+    this.unhashed = chunk;
+    this.busy[this.slot] = this.write(chunk).then(undefined, (e: unknown) => {
+      this.failure ??= e;
+    });
+    this.slot = (this.slot + 1) % POOL;
+    this.acc = this.bufs[this.slot]!;
+    this.accLen = 0;
+    await this.busy[this.slot];
+    this.busy[this.slot] = undefined;
+    if (this.failure) throw this.failure;
+  }
+
+  /** Copies bytes in, flushing full chunks. */
+  async put(data: Buffer): Promise<void> {
+    let off = 0;
+    while (off < data.length) {
+      if (this.accLen === CHUNK) await this.flush();
+      const n = data.copy(this.acc, this.accLen, off);
+      this.accLen += n;
+      this.total += n;
+      off += n;
+    }
+  }
+
+  /** Digest of everything so far including the bytes still held back. */
+  digest(): string {
+    this.hashPending();
+    this.hash.update(this.acc.subarray(0, this.accLen));
+    return 'sha256:' + this.hash.digest('hex');
+  }
+
+  /** Hands out the held-back last bytes and waits for every write. */
+  async finish(): Promise<void> {
+    if (this.accLen > 0) {
+      const last = this.acc.subarray(0, this.accLen);
+      this.busy[this.slot] = this.write(last).then(undefined, (e: unknown) => {
+        this.failure ??= e;
+      });
+    }
+    await this.settle();
+    if (this.failure) throw this.failure;
+  }
+
+  /** Waits until the writer holds no chunk (also on failure, before the memory is dropped). */
+  async settle(): Promise<void> {
+    for (const b of this.busy) if (b) await b;
+  }
+}
+
+function checkRecord(layer: LayerEntry): { expectedDigest: string; expectedSize: number } {
   const expectedDigest = layer.record['diff-digest'];
   const expectedSize = layer.record['diff-size'];
   if (!expectedDigest || !expectedDigest.startsWith('sha256:') || expectedSize === undefined || expectedSize < 0) {
@@ -195,110 +287,157 @@ async function* generateLayerTar(store: Store, layer: LayerEntry, opts: LayerStr
       { layerId: layer.record.id },
     );
   }
+  return { expectedDigest, expectedSize };
+}
+
+/** Opens a layer file and checks that it is a regular file of the recorded size. */
+function openChecked(opener: LayerFileOpener, layer: LayerEntry, name: Buffer, size: number): { fd: number; display: string } {
+  const { fd, display } = opener.open(name);
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) throw mismatch(layer, `${display} is not a regular file`, { file: display });
+    if (st.size !== size) throw mismatch(layer, `${display} has ${st.size} bytes, ${size} expected`, { file: display });
+  } catch (e) {
+    fs.closeSync(fd);
+    throw e;
+  }
+  return { fd, display };
+}
+
+/**
+ * The layer's uncompressed tar as a source to push into a writer. The source fails with NotFound
+ * when the layer has no tar-split data, PermissionDenied for unreadable files, DigestMismatch when
+ * the content differs from the recorded diff digest/size (naming the changed file), Cancelled when
+ * `signal` aborts; on failure the last bytes were never handed to the writer.
+ */
+export function layerTarSource(store: Store, layer: LayerEntry, opts: LayerStreamOptions = {}): LayerTarSource {
+  return (write) => pumpLayerTar(store, layer, write, opts);
+}
+
+async function pumpLayerTar(store: Store, layer: LayerEntry, write: ChunkWriter, opts: LayerStreamOptions): Promise<number> {
+  const { expectedDigest, expectedSize } = checkRecord(layer);
   const { signal } = opts;
   if (signal?.aborted) throw cancelled();
   const held = await lock(layer.tree.layersLock, 'shared', { timeoutMs: opts.lockTimeoutMs ?? store.lockTimeoutMs, signal });
+  const ring = new ChunkRing(write, signal);
   try {
     const opener = new LayerFileOpener(layerFileRoots(store, layer));
-    const hash = createHash('sha256');
-    let total = 0;
-    let acc = Buffer.allocUnsafe(CHUNK);
-    let accLen = 0;
-    const take = (): Buffer => {
-      const out = acc.subarray(0, accLen);
-      hash.update(out);
-      total += accLen;
-      acc = Buffer.allocUnsafe(CHUNK);
-      accLen = 0;
-      return out;
-    };
     for await (const e of readTarSplit(tarSplitPath(layer), signal)) {
       if (e.type === ENTRY_SEGMENT) {
-        let off = 0;
-        while (off < e.payload.length) {
-          if (accLen === CHUNK) yield take();
-          const n = e.payload.copy(acc, accLen, off);
-          accLen += n;
-          off += n;
-        }
+        await ring.put(e.payload);
         continue;
       }
       if (e.size === 0) continue;
-      const { fd, display } = opener.open(e.name);
-      // Reads still running on the thread pool must finish before their fd is closed and reused.
-      const reads: Promise<Buffer>[] = [];
+      const { fd, display } = openChecked(opener, layer, e.name, e.size);
+      // A read still running on the thread pool must finish before its fd is closed and reused.
+      let inFlight: Promise<number> | undefined;
       try {
-        const st = fs.fstatSync(fd);
-        if (!st.isFile()) throw mismatch(layer, `${display} is not a regular file`, { file: display });
-        if (st.size !== e.size) {
-          throw mismatch(layer, `${display} has ${st.size} bytes, ${e.size} expected`, { file: display });
-        }
-        const crc = new Crc64();
-        if (e.size <= SMALL_FILE) {
-          // Small files are copied into the shared output chunk: one read, no extra buffers.
-          let remaining = e.size;
-          while (remaining > 0) {
-            if (accLen === CHUNK) {
-              yield take();
-              if (signal?.aborted) throw cancelled();
+        let pos = 0;
+        while (pos < e.size) {
+          if (ring.room === 0) await ring.flush();
+          const want = Math.min(ring.room, e.size - pos);
+          let n: number;
+          try {
+            if (e.size <= SMALL_FILE) {
+              // Small files: one synchronous read straight into the chunk (cheaper than a thread-pool round trip).
+              n = fs.readSync(fd, ring.acc, ring.accLen, want, pos);
+            } else {
+              inFlight = readInto(fd, ring.acc, ring.accLen, want, pos);
+              ring.hashPending();
+              n = await inFlight;
+              inFlight = undefined;
             }
-            let n: number;
-            try {
-              n = fs.readSync(fd, acc, accLen, Math.min(remaining, CHUNK - accLen), null);
-            } catch (err) {
-              throw permissionOr(err, display);
-            }
-            if (n === 0) throw mismatch(layer, `${display} is shorter than recorded`, { file: display });
-            crc.update(acc.subarray(accLen, accLen + n));
-            accLen += n;
-            remaining -= n;
+          } catch (err) {
+            throw permissionOr(err, display);
           }
-        } else {
-          // Large files: up to READ_AHEAD chunks are read on the thread pool ahead of the one
-          // being checked, so disk reads overlap hashing and the consumer's writes.
-          if (accLen > 0) yield take();
-          let issued = 0;
-          const issue = (): void => {
-            while (reads.length < READ_AHEAD && issued < e.size) {
-              const len = Math.min(CHUNK, e.size - issued);
-              reads.push(readChunk(fd, issued, len));
-              issued += len;
-            }
-          };
-          issue();
-          let pos = 0;
-          while (pos < e.size) {
-            let chunk: Buffer;
-            try {
-              chunk = await reads.shift()!;
-            } catch (err) {
-              throw permissionOr(err, display);
-            }
-            if (chunk.length !== Math.min(CHUNK, e.size - pos)) {
-              throw mismatch(layer, `${display} is shorter than recorded`, { file: display });
-            }
-            pos += chunk.length;
-            issue();
-            crc.update(chunk);
-            hash.update(chunk);
-            total += chunk.length;
-            yield chunk;
-            if (signal?.aborted) throw cancelled();
-          }
+          if (n === 0) throw mismatch(layer, `${display} is shorter than recorded`, { file: display });
+          ring.accLen += n;
+          ring.total += n;
+          pos += n;
         }
-        if (!crc.digest().equals(e.crc!)) throw mismatch(layer, `the content of ${display} changed`, { file: display });
       } finally {
-        for (const r of reads) await r.catch(() => undefined);
+        if (inFlight) await inFlight.catch(() => undefined);
         fs.closeSync(fd);
       }
     }
-    const last = take();
-    const digest = 'sha256:' + hash.digest('hex');
-    if (total !== expectedSize) throw mismatch(layer, `its tar has ${total} bytes, ${expectedSize} recorded`);
-    if (digest !== expectedDigest) throw mismatch(layer, `its tar hashes to ${digest}, ${expectedDigest} recorded`);
+    const digest = ring.digest();
+    if (ring.total !== expectedSize || digest !== expectedDigest) {
+      // The files are checked against their CRC-64 only now: the digest covers every byte, and a
+      // second pass over the layer names the file that changed for the error.
+      const changed = await findChangedFile(store, layer, signal);
+      if (changed) throw mismatch(layer, `the content of ${changed} changed`, { file: changed });
+      if (ring.total !== expectedSize) throw mismatch(layer, `its tar has ${ring.total} bytes, ${expectedSize} recorded`);
+      throw mismatch(layer, `its tar hashes to ${digest}, ${expectedDigest} recorded`);
+    }
     // The last bytes go out only after the whole layer was verified.
-    if (last.length > 0) yield last;
+    await ring.finish();
+    return ring.total;
   } finally {
+    await ring.settle();
     held.release();
   }
+}
+
+/** The first layer file whose content no longer matches its tar-split CRC-64, or undefined. */
+async function findChangedFile(store: Store, layer: LayerEntry, signal: AbortSignal | undefined): Promise<string | undefined> {
+  const opener = new LayerFileOpener(layerFileRoots(store, layer));
+  const buf = Buffer.allocUnsafe(CHUNK);
+  for await (const e of readTarSplit(tarSplitPath(layer), signal)) {
+    if (e.type !== ENTRY_FILE || e.size === 0) continue;
+    const { fd, display } = openChecked(opener, layer, e.name, e.size);
+    try {
+      const crc = new Crc64();
+      let pos = 0;
+      while (pos < e.size) {
+        let n: number;
+        try {
+          n = fs.readSync(fd, buf, 0, Math.min(CHUNK, e.size - pos), pos);
+        } catch (err) {
+          throw permissionOr(err, display);
+        }
+        if (n === 0) throw mismatch(layer, `${display} is shorter than recorded`, { file: display });
+        crc.update(buf.subarray(0, n));
+        pos += n;
+      }
+      if (!crc.digest().equals(e.crc!)) return display;
+    } finally {
+      fs.closeSync(fd);
+    }
+    if (signal?.aborted) throw cancelled();
+  }
+  return undefined;
+}
+
+/**
+ * The layer's uncompressed tar as a Readable (copies each chunk; `layerTarSource` avoids that).
+ * Fails like the source does; destroying the stream stops reading and releases the lock.
+ */
+export function layerTarStream(store: Store, layer: LayerEntry, opts: LayerStreamOptions = {}): Readable {
+  let resume: (() => void) | undefined;
+  const wake = (): void => {
+    const r = resume;
+    resume = undefined;
+    r?.();
+  };
+  const stream = new Readable({
+    highWaterMark: CHUNK,
+    read: wake,
+    destroy(err, cb) {
+      wake();
+      cb(err);
+    },
+  });
+  pumpLayerTar(
+    store,
+    layer,
+    async (chunk) => {
+      if (stream.destroyed) throw cancelled();
+      if (!stream.push(Buffer.from(chunk))) await new Promise<void>((r) => (resume = r));
+    },
+    opts,
+  ).then(
+    () => stream.push(null),
+    (e: unknown) => stream.destroy(e as Error),
+  );
+  return stream;
 }

@@ -7,28 +7,55 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { createHash, randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
+import type { LayerTarSource } from '../layer-stream';
 import { FileSink, outputError, removeQuietly } from './sink';
 import type { PutResult } from './copy';
 
 /**
- * Compresses a stream with gzip (default level, like pgzip's default). The output differs from
- * podman's pgzip bytes (see archives-and-references.md §3.2) but holds the same tar.
+ * Pushes a layer source through gzip (default level, like pgzip's default) into `sink`, hashing
+ * the compressed bytes. The output differs from podman's pgzip bytes (see
+ * archives-and-references.md §3.2) but holds the same tar.
  */
-function gzipOf(src: Readable): Readable {
+async function writeGzip(source: LayerTarSource, sink: FileSink, onBytes: (n: number) => void, signal?: AbortSignal): Promise<{ digest: string; size: number }> {
   const gz = zlib.createGzip({ chunkSize: 256 * 1024 });
-  src.on('error', (e) => gz.destroy(e));
-  gz.on('close', () => {
-    if (!src.destroyed) src.destroy();
-  });
-  src.pipe(gz);
-  return gz;
+  const hash = createHash('sha256');
+  let size = 0;
+  const drain = (async () => {
+    for await (const chunk of gz as AsyncIterable<Buffer>) {
+      if (signal?.aborted) throw outputError(Object.assign(new Error('aborted'), { name: 'AbortError' }), sink.file);
+      hash.update(chunk);
+      size += chunk.length;
+      await sink.write(chunk);
+    }
+  })();
+  // gzip's write callback runs once it consumed the chunk, so the source may reuse it then.
+  const feed = source(
+    (chunk) =>
+      new Promise<void>((resolve, reject) => {
+        onBytes(chunk.length);
+        gz.write(chunk, (err) => (err ? reject(err) : resolve()));
+      }),
+  ).then(
+    () => new Promise<void>((resolve) => gz.end(resolve)),
+    (e: unknown) => {
+      gz.destroy(e as Error);
+      throw e;
+    },
+  );
+  try {
+    await Promise.all([feed, drain]);
+  } catch (e) {
+    gz.destroy();
+    await Promise.allSettled([feed, drain]);
+    throw e;
+  }
+  return { digest: 'sha256:' + hash.digest('hex'), size };
 }
 
 export async function writeBlobFile(
   dir: string,
   nameOf: (digest: string) => string,
-  stream: Readable,
+  source: LayerTarSource,
   known: PutResult | undefined,
   compress: boolean,
   onBytes: (n: number) => void,
@@ -38,25 +65,18 @@ export async function writeBlobFile(
   const sink = new FileSink(tmp, { flags: 'wx', mode: 0o600 });
   let ok = false;
   try {
-    const hash = createHash('sha256');
-    let size = 0;
+    let digest: string;
+    let size: number;
     if (compress) {
-      // Count uncompressed progress on the layer stream, hash and write the compressed bytes.
-      stream.on('data', (c: Buffer) => onBytes(c.length));
-      const gz = gzipOf(stream);
-      for await (const chunk of gz as AsyncIterable<Buffer>) {
-        if (signal?.aborted) throw outputError(Object.assign(new Error('aborted'), { name: 'AbortError' }), tmp);
-        hash.update(chunk);
-        size += chunk.length;
-        await sink.write(chunk);
-      }
+      // Count uncompressed progress on the layer source, hash and write the compressed bytes.
+      ({ digest, size } = await writeGzip(source, sink, onBytes, signal));
     } else {
-      // The layer stream verified its own digest; hash only blobs we know nothing about.
-      const counting = (n: number): void => onBytes(n);
-      size = await sink.pipeFrom(stream, counting, signal);
+      // The layer source verified its own digest; blobs we know nothing about do not come here.
+      if (!known) throw new Error('internal error: an uncompressed blob without its digest');
+      digest = known.digest;
+      size = await sink.pipeFrom(source, onBytes);
     }
     await sink.close(true);
-    const digest = known ? known.digest : 'sha256:' + hash.digest('hex');
     if (known && size !== known.size) throw outputError(new Error(`size mismatch: expected ${known.size}, got ${size}`), tmp);
     fs.chmodSync(tmp, 0o644);
     const final = nameOf(digest);
@@ -68,7 +88,6 @@ export async function writeBlobFile(
     throw outputError(e, tmp);
   } finally {
     if (!ok) {
-      stream.destroy();
       await sink.destroy();
       removeQuietly(tmp);
     }

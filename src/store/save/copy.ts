@@ -6,9 +6,8 @@
  * changed representation or the destination needs another manifest type. The destinations decide
  * file names and layout; this module decides what bytes and metadata they get.
  */
-import type { Readable } from 'node:stream';
 import type { Store } from '../store';
-import { layerTarStream } from '../layer-stream';
+import { layerTarSource, type LayerTarSource } from '../layer-stream';
 import type { ImageSource } from './image-source';
 import { layerInfosDiffer } from './image-source';
 import {
@@ -39,8 +38,8 @@ export interface ImageDestination {
   readonly compression: LayerCompression;
   /** A blob with this digest is already there (written earlier in the same save, or pre-existing). */
   tryReuse(digest: string): Promise<PutResult | undefined>;
-  /** Stores a layer stream; `known` is set when the stream is the verified uncompressed layer. */
-  putLayer(stream: Readable, known: PutResult | undefined, compress: boolean, onBytes: (n: number) => void): Promise<PutResult>;
+  /** Stores a layer; `known` is set when the source is the verified uncompressed layer. */
+  putLayer(source: LayerTarSource, known: PutResult | undefined, compress: boolean, onBytes: (n: number) => void): Promise<PutResult>;
   putConfig(config: Buffer, digest: string): Promise<void>;
   putManifest(manifest: Buffer, parsed: ParsedManifest): Promise<void>;
 }
@@ -91,8 +90,8 @@ export async function copyImage(store: Store, src: ImageSource, dest: ImageDesti
       continue;
     }
     const compress = dest.compression === 'compress' && canChangeLayerCompression(src.manifest.kind, srcInfo.mediaType);
-    const stream = layerTarStream(store, layer.entry, { signal: ctx.signal, lockTimeoutMs: ctx.lockTimeoutMs });
-    const put = await dest.putLayer(stream, compress ? undefined : { digest: layer.info.digest, size: layer.info.size }, compress, (n) =>
+    const source = layerTarSource(store, layer.entry, { signal: ctx.signal, lockTimeoutMs: ctx.lockTimeoutMs });
+    const put = await dest.putLayer(source, compress ? undefined : { digest: layer.info.digest, size: layer.info.size }, compress, (n) =>
       ctx.onBytes?.(n),
     );
     destInfos.push(

@@ -5,10 +5,10 @@
  * manifest.json and repositories, in Go's tar encoding with no record padding.
  */
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
 import { StoreError } from '../errors';
 import { GoMap, RawJson, goMarshal, rawMembers, type GoJsonValue } from '../go-json';
 import { END_OF_ARCHIVE, goTarHeader, padding } from '../go-tar';
+import type { LayerTarSource } from '../layer-stream';
 import type { ImageDestination, PutResult } from './copy';
 import { MT, type ParsedManifest } from './manifest';
 import type { FileSink } from './sink';
@@ -97,11 +97,11 @@ export class DockerArchiveWriter {
         const size = this.blobs.get(digest);
         return size === undefined ? undefined : { digest, size };
       },
-      putLayer: async (stream: Readable, known: PutResult | undefined, _compress, onBytes) => {
+      putLayer: async (source: LayerTarSource, known: PutResult | undefined, _compress, onBytes) => {
         if (!known) throw new Error('internal error: docker-archive layers are written uncompressed');
         const name = `${hex(known.digest)}.tar`;
         await this.sink.write(goTarHeader({ name, typeflag: '0', mode: 0o444, size: known.size }));
-        const n = await this.sink.pipeFrom(stream, onBytes);
+        const n = await this.sink.pipeFrom(source, onBytes);
         if (n !== known.size) {
           throw new StoreError('DigestMismatch', `Size mismatch when copying ${name}, expected ${known.size}, got ${n}`);
         }

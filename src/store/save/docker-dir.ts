@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Readable } from 'node:stream';
+import type { LayerTarSource } from '../layer-stream';
 import { StoreError } from '../errors';
 import type { ImageDestination, LayerCompression, PutResult } from './copy';
 import { MT } from './manifest';
@@ -80,8 +80,8 @@ export class DockerDirWriter implements ImageDestination {
     }
   }
 
-  putLayer(stream: Readable, known: PutResult | undefined, compress: boolean, onBytes: (n: number) => void): Promise<PutResult> {
-    return writeBlobFile(this.staging, (d) => this.blobPath(d), stream, known, compress, onBytes, this.signal);
+  putLayer(source: LayerTarSource, known: PutResult | undefined, compress: boolean, onBytes: (n: number) => void): Promise<PutResult> {
+    return writeBlobFile(this.staging, (d) => this.blobPath(d), source, known, compress, onBytes, this.signal);
   }
 
   async putConfig(config: Buffer, digest: string): Promise<void> {

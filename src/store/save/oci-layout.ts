@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { StoreError } from '../errors';
 import { GoMap, goMarshal, type GoJsonValue } from '../go-json';
+import type { LayerTarSource } from '../layer-stream';
 import type { ImageDestination, LayerCompression, PutResult } from './copy';
 import { MT, descriptorJson, guessManifestType, manifestDigest, type OciDescriptor } from './manifest';
 import { writeBlobFile, writeSmallFile } from './blob-file';
@@ -129,7 +130,7 @@ export class OciLayoutWriter implements ImageDestination {
     }
   }
 
-  async putLayer(stream: import('node:stream').Readable, known: PutResult | undefined, compress: boolean, onBytes: (n: number) => void): Promise<PutResult> {
+  async putLayer(source: LayerTarSource, known: PutResult | undefined, compress: boolean, onBytes: (n: number) => void): Promise<PutResult> {
     this.mkdir(this.blobsDir);
     const before = new Set<string>();
     const result = await writeBlobFile(
@@ -139,7 +140,7 @@ export class OciLayoutWriter implements ImageDestination {
         if (!fs.existsSync(p)) before.add(p);
         return p;
       },
-      stream,
+      source,
       known,
       compress,
       onBytes,

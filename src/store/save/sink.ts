@@ -1,14 +1,15 @@
 /*
  * Writing save output: a file sink with backpressure (a few MiB in flight at most, so reading the
- * next chunk overlaps the kernel write of the previous one), and helpers that create output next
+ * next chunk overlaps the kernel write of the previous one; layer chunks are written from the
+ * layer stream's own buffers, without copies), and helpers that create output next
  * to its final path and move it into place only when everything succeeded, so an error or a
  * cancel never leaves a partial archive behind.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { Readable } from 'node:stream';
 import { StoreError } from '../errors';
+import type { LayerTarSource } from '../layer-stream';
 
 const HIGH_WATER = 4 * 1024 * 1024;
 
@@ -67,20 +68,29 @@ export class FileSink {
     }
   }
 
-  /** Copies a readable into the sink; returns the number of bytes copied. */
-  async pipeFrom(src: Readable, onBytes?: (n: number) => void, signal?: AbortSignal): Promise<number> {
-    let n = 0;
-    try {
-      for await (const chunk of src as AsyncIterable<Buffer>) {
-        if (signal?.aborted) throw cancelledError();
-        await this.write(chunk);
-        n += chunk.length;
-        onBytes?.(chunk.length);
-      }
-    } finally {
-      if (!src.destroyed) src.destroy();
-    }
-    return n;
+  /**
+   * Writes a chunk the caller will reuse: resolves once the bytes are in the file (the chunk is
+   * free again). Callers bound how many chunks they have in flight.
+   */
+  writeOwned(buf: Buffer): Promise<void> {
+    this.check();
+    this.written += buf.length;
+    return new Promise<void>((resolve, reject) => {
+      this.ws.write(buf, (err) => {
+        if (err) {
+          this.failure ??= err;
+          reject(outputError(err, this.file));
+        } else resolve();
+      });
+    });
+  }
+
+  /** Copies a layer source into the sink; returns the number of bytes copied. */
+  async pipeFrom(source: LayerTarSource, onBytes?: (n: number) => void): Promise<number> {
+    return source((chunk) => {
+      onBytes?.(chunk.length);
+      return this.writeOwned(chunk);
+    });
   }
 
   /** Flushes and closes; with `sync`, fsyncs before closing (finished archives survive a crash). */

@@ -7,7 +7,7 @@ import * as zlib from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { Store } from '../../../src/store/store';
-import { layerTarStream } from '../../../src/store/layer-stream';
+import { layerTarSource, layerTarStream } from '../../../src/store/layer-stream';
 import { crc64 } from '../../../src/store/crc64';
 import { END_OF_ARCHIVE, goTarHeader, padding } from '../../../src/store/go-tar';
 import { isStoreError } from '../../../src/store/errors';
@@ -80,6 +80,52 @@ test('rebuilds the layer tar byte for byte from tar-split and files', async () =
 test('a file changed in place (same size) fails the CRC check with its name', async () => {
   const s = synthStore(ENTRIES, { files: (d) => fs.writeFileSync(path.join(d, 'etc/a.txt'), 'HELLO\n') });
   await assert.rejects(collect(s), (e) => isStoreError(e, 'DigestMismatch') && /etc\/a\.txt/.test((e as Error).message));
+});
+
+test('a large file changed in place (same size) is named by the second pass over the CRC-64s', async () => {
+  const s = synthStore(ENTRIES, {
+    files: (d) => {
+      const fd = fs.openSync(path.join(d, 'etc/big'), 'r+');
+      fs.writeSync(fd, Buffer.from('!'), 0, 1, 2 * 1024 * 1024);
+      fs.closeSync(fd);
+    },
+  });
+  await assert.rejects(collect(s), (e) => isStoreError(e, 'DigestMismatch') && /content of etc\/big changed/.test((e as Error).message));
+});
+
+test('the source pushes reused chunks: a slow writer gets the exact bytes, with a bounded number in flight', async () => {
+  const s = synthStore([...ENTRIES, { name: 'etc/big2', data: Buffer.alloc(5 * 1024 * 1024 + 3, 0xa5) }, { name: 'etc/b.txt', data: Buffer.from('b') }]);
+  const snap = await s.store.snapshot();
+  const copies: Buffer[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const n = await layerTarSource(s.store, snap.layerById.get(s.id)!)(async (chunk) => {
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    assert.ok(chunk.length <= 1024 * 1024);
+    // The chunk must stay untouched until this promise settles.
+    const before = Buffer.from(chunk);
+    await new Promise((r) => setTimeout(r, 30));
+    assert.ok(chunk.equals(before), 'a chunk was reused while the writer still held it');
+    copies.push(before);
+    inFlight--;
+  });
+  assert.equal(n, s.tar.length);
+  assert.deepEqual(Buffer.concat(copies), s.tar);
+  assert.ok(maxInFlight <= 4, `${maxInFlight} chunks in flight`);
+});
+
+test('a failing writer fails the source and releases the layer for the next reader', async () => {
+  const s = synthStore(ENTRIES);
+  const snap = await s.store.snapshot();
+  const layer = snap.layerById.get(s.id)!;
+  await assert.rejects(
+    layerTarSource(s.store, layer)(async () => {
+      throw new Error('disk full');
+    }),
+    /disk full/,
+  );
+  assert.deepEqual(await collect(s), s.tar);
 });
 
 test('a file with another size fails before streaming it', async () => {
