@@ -16,7 +16,17 @@ const common = {
 };
 
 const entries = [
-  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20' },
+  {
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // Every command pays for parsing the bundle: a quarter less text is a few ms per run. Names
+    // are kept, so stack traces still read.
+    minifyWhitespace: true,
+    minifySyntax: true,
+  },
   { entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js', platform: 'node', format: 'cjs', target: 'node20' },
   {
     entryPoints: ['src/extension/extension.ts'],

@@ -21,53 +21,57 @@ export interface ConfigLineage {
 
 /** Interns prefixes; lineages are only comparable when made by the same interner. */
 export class LineageInterner {
-  private readonly nodes = new Map<string, number>();
+  // Children of each trie node, keyed by the step's own strings: Map hashes them natively, which
+  // is several times cheaper than building one key string per step.
+  private readonly layerSteps = new Map<number, Map<string, number>>();
+  private readonly historySteps = new Map<number, Map<string, Map<string, number>>>();
   private readonly instants = new Map<string, string>();
+  private nodes = 0;
 
   lineageOf(config: ImageConfigJson): ConfigLineage {
     const diffIds = Array.isArray(config.rootfs?.diff_ids) ? config.rootfs.diff_ids : [];
     const history = Array.isArray(config.history) ? config.history : [];
-    return {
-      layers: this.chain(diffIds.length, (i) => String(diffIds[i])),
-      history: this.chain(history.length, (i) => this.historyKey(history[i])),
-    };
+    const layers = new Int32Array(diffIds.length);
+    let node = 0;
+    for (let i = 0; i < diffIds.length; i++) {
+      layers[i] = node = this.step(this.layerSteps, node, text(diffIds[i]));
+    }
+    const steps = new Int32Array(history.length);
+    node = 0;
+    for (let i = 0; i < history.length; i++) {
+      const e: OciHistory = history[i] ?? {};
+      let byCommand = this.historySteps.get(node);
+      if (!byCommand) this.historySteps.set(node, (byCommand = new Map()));
+      // The command tells entries apart; the rest is short. Lengths keep the fields apart.
+      const author = text(e.author);
+      const rest = `${this.instant(e.created)} ${e.empty_layer ? 1 : 0} ${author.length} ${author}${text(e.comment)}`;
+      steps[i] = node = this.step(byCommand, text(e.created_by), rest);
+    }
+    return { layers, history: steps };
   }
 
   /** Distinct prefixes seen so far; the owner starts a new interner when this grows too large. */
   get size(): number {
-    return this.nodes.size;
+    return this.nodes;
   }
 
-  private chain(length: number, part: (i: number) => string): Int32Array {
-    const ids = new Int32Array(length);
-    let node = 0;
-    for (let i = 0; i < length; i++) {
-      const key = node + '\u0000' + part(i);
-      let id = this.nodes.get(key);
-      if (id === undefined) {
-        id = this.nodes.size + 1;
-        this.nodes.set(key, id);
-      }
-      ids[i] = node = id;
-    }
-    return ids;
+  private step<K>(table: Map<K, Map<string, number>>, from: K, key: string): number {
+    let next = table.get(from);
+    if (!next) table.set(from, (next = new Map()));
+    let id = next.get(key);
+    if (id === undefined) next.set(key, (id = ++this.nodes));
+    return id;
   }
 
-  /** libimage compares created as instants, and the other fields with absent equal to empty. */
-  private historyKey(entry: OciHistory | undefined): string {
-    const e = entry ?? {};
-    // JSON keeps the fields apart whatever characters they hold.
-    return JSON.stringify([this.instant(e.created), text(e.created_by), text(e.author), text(e.comment), Boolean(e.empty_layer)]);
-  }
-
+  /** libimage compares created as instants: an absent time equals only another absent time. */
   private instant(created: unknown): string {
-    // An absent time equals only another absent time; an unparsable one only the same text.
-    if (created === undefined) return '\u0001';
-    const raw = String(created);
+    if (created === undefined) return '-';
+    const raw = typeof created === 'string' ? created : '\u0001' + JSON.stringify(created);
     let key = this.instants.get(raw);
     if (key === undefined) {
+      // An unparsable time equals only the same text.
       const t = typeof created === 'string' ? parseGoTime(created) : undefined;
-      key = t ? `${t.unix}.${t.nanos}` : 'text:' + raw;
+      key = t ? `${t.unix}.${t.nanos}` : 'text:' + raw.length + ':' + raw;
       this.instants.set(raw, key);
     }
     return key;

@@ -16,8 +16,8 @@ export function digestsOf(record: ImageRecord): string[] {
   if (record.digest) out.push(record.digest);
   const bd = record['big-data-digests'] ?? {};
   // Go iterates a map here (random order); sort the keys so our choice is at least stable.
-  for (const key of Object.keys(bd).sort(compareBytes)) {
-    if (!key.startsWith(MANIFEST_KEY_PREFIX)) continue;
+  const keys = Object.keys(bd).filter((k) => k.startsWith(MANIFEST_KEY_PREFIX));
+  for (const key of keys.length > 1 ? keys.sort(compareBytes) : keys) {
     const d = bd[key];
     if (d && !out.includes(d)) out.push(d);
   }
@@ -46,7 +46,8 @@ export function repoTagsOf(names: readonly string[]): string[] {
 
 /** libimage RepoDigests. */
 export function repoDigestsOf(record: ImageRecord): string[] {
-  const digests = [...digestsOf(record), effectiveDigest(record)].filter(Boolean);
+  const all = digestsOf(record);
+  const digests = [...all, record.digest || all[0] || ''].filter(Boolean);
   const seen = new Set<string>();
   for (const name of record.names ?? []) {
     let repo: string;
