@@ -4,7 +4,8 @@
 // integration (real VS Code via code-server).
 // Pass tier names to run a subset: `node scripts/run-tests.mjs unit podman`.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const TIERS = ['unit', 'podman', 'server', 'webview'];
@@ -21,6 +22,10 @@ function testFiles(dir) {
   return out;
 }
 
+// Strata's listing cache (facts-cache.ts) goes to a directory of this run, not the user's ~/.cache.
+const cacheDir = process.env.STRATA_CACHE_DIR ? undefined : mkdtempSync(path.join(os.tmpdir(), 'strata-test-cache-'));
+if (cacheDir) process.env.STRATA_CACHE_DIR = cacheDir;
+
 const files = wanted.filter((t) => TIERS.includes(t)).flatMap((t) => testFiles(path.join('out', 'test', t)));
 let failed = false;
 if (files.length) {
@@ -32,4 +37,5 @@ if (wanted.includes('integration') && existsSync('test/integration/run.mjs')) {
   const r = spawnSync(process.execPath, ['test/integration/run.mjs'], { stdio: 'inherit' });
   failed ||= r.status !== 0;
 }
+if (cacheDir) rmSync(cacheDir, { recursive: true, force: true });
 process.exit(failed ? 1 : 0);

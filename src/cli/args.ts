@@ -3,6 +3,7 @@
  * Each command declares its flags; unknown flags are usage errors, as with podman.
  */
 import { Store } from '../store/store';
+import { defaultCacheDir } from '../store/facts-cache';
 
 export class UsageError extends Error {}
 
@@ -137,5 +138,5 @@ function parseDuration(s: string | undefined): number | undefined {
 
 /** Opens the store the global flags name, as podman would. */
 export function openStore(global: GlobalOptions): Store {
-  return Store.open({ root: global.root, runRoot: global.runroot, driver: global.storageDriver, lockTimeoutMs: global.lockTimeoutMs });
+  return Store.open({ root: global.root, runRoot: global.runroot, driver: global.storageDriver, lockTimeoutMs: global.lockTimeoutMs, cacheDir: defaultCacheDir() });
 }

@@ -59,6 +59,8 @@ export class StoreHandlers {
         return toImageSummary(summarizeImage(store, snap, img));
       });
       this.summaries.set(snap, images);
+      // Every image's facts were just asked for: the next start lists from one file.
+      store.details.facts.save();
     }
     return { store: entry.info, images };
   }

@@ -5,6 +5,7 @@
  */
 import { discoverStores, probeStore, type DiscoveredStore } from '../store/discovery';
 import { StoreError } from '../store/errors';
+import { defaultCacheDir } from '../store/facts-cache';
 import { Store } from '../store/store';
 import type { ServerSettings } from '../shared/protocol';
 import type { StoreInfo } from '../shared/model';
@@ -21,6 +22,9 @@ export const DEFAULT_SETTINGS: ServerSettings = { extraStores: [], discoverSyste
 export class StoreRegistry {
   private entries = new Map<string, RegisteredStore>();
   private settings: ServerSettings = DEFAULT_SETTINGS;
+
+  /** `cacheDir`: where listing caches live (see facts-cache.ts); memory only when undefined. */
+  constructor(private readonly cacheDir: string | undefined = defaultCacheDir()) {}
 
   configure(settings: Partial<ServerSettings>): void {
     this.settings = { ...DEFAULT_SETTINGS, ...settings };
@@ -52,7 +56,7 @@ export class StoreRegistry {
       let store: Store | undefined;
       if (probe.status === 'ready') {
         store = prev?.store && prev.info.driver === probe.driver && prev.info.runRoot === info.runRoot ? prev.store : undefined;
-        store ??= Store.open({ config: { ...d.config, driver: probe.driver } });
+        store ??= Store.open({ config: { ...d.config, driver: probe.driver }, cacheDir: this.cacheDir });
       }
       next.set(id, { info, discovered: d, store });
     }

@@ -8,7 +8,8 @@ import { StoreError, isStoreError } from './errors';
 import { DEFAULT_MANIFEST_KEY } from './big-data';
 import type { Store } from './store';
 import type { ImageEntry } from './snapshot';
-import { LineageInterner, type ConfigLineage } from './config-lineage';
+import { factsOf, type ConfigFacts } from './config-facts';
+import type { FactsCache } from './facts-cache';
 
 export const MEDIA_TYPES = {
   dockerV2Schema1: 'application/vnd.docker.distribution.manifest.v1+json',
@@ -124,30 +125,29 @@ function detailsKey(image: ImageEntry): string {
 }
 
 /**
- * What listing needs from an image's config: its labels and its lineage (for parent/child
- * relations). The config itself is not kept: a listing of a thousand images would otherwise keep
- * every parsed config alive, and copying them is most of its garbage-collection time.
+ * What listing needs from an image's config: its facts (labels, and digests of what parent/child
+ * relations compare). The config itself is not kept: a listing of a thousand images would
+ * otherwise keep every parsed config alive, and copying them is most of its garbage collection.
  */
 export interface ImageConfigView {
   isManifestList: boolean;
-  labels: Record<string, string> | null;
   /** Absent for manifest lists and configs that could not be read. */
-  lineage?: ConfigLineage;
+  facts?: ConfigFacts;
 }
 
 const MAX_CACHE = 20_000;
-/** About 100 MB of interned prefixes at worst. */
-const MAX_LINEAGE_NODES = 500_000;
 
 export class ImageDetailsCache {
   private readonly cache = new Map<string, ImageDetails | StoreError>();
-  private configs = new Map<string, ImageConfigView | StoreError>();
+  private readonly configs = new Map<string, ImageConfigView | StoreError>();
   /** Entries are immutable and belong to one snapshot, so their view never goes stale. */
-  private viewByEntry = new WeakMap<ImageEntry, ImageConfigView | StoreError>();
-  /** Lineages are comparable only within one interner: it is replaced together with every view. */
-  private interner = new LineageInterner();
+  private readonly viewByEntry = new WeakMap<ImageEntry, ImageConfigView | StoreError>();
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    /** Facts by config digest, kept on disk between runs when the store was opened with a cache. */
+    readonly facts: FactsCache,
+  ) {}
 
   /** Loads (or returns cached) details; throws StoreError for missing or corrupt data. */
   get(image: ImageEntry): ImageDetails {
@@ -190,6 +190,10 @@ export class ImageDetailsCache {
       const details = this.tryGet(image);
       return details instanceof StoreError ? details : this.viewOf(details.config, details.isManifestList);
     }
+    // The item's recorded digest names its bytes, so facts cached under it are its facts.
+    const digest = image.record['big-data-digests']?.[key];
+    const known = digest ? this.facts.get(digest) : undefined;
+    if (known) return { isManifestList: false, facts: known };
     const cacheKey = 'config|' + detailsKey(image);
     const hit = this.configs.get(cacheKey);
     if (hit) return hit;
@@ -200,25 +204,23 @@ export class ImageDetailsCache {
       if (!isStoreError(e)) throw e;
       view = e;
     }
-    this.configs.set(cacheKey, view);
+    if (digest && !(view instanceof StoreError) && view.facts) {
+      this.facts.set(digest, view.facts);
+    } else {
+      // Errors, and the rare config without a recorded digest, are remembered in memory only.
+      if (this.configs.size >= MAX_CACHE) this.configs.clear();
+      this.configs.set(cacheKey, view);
+    }
     return view;
   }
 
   private viewOf(config: ImageConfigJson | undefined, isManifestList: boolean): ImageConfigView {
-    return { isManifestList, labels: config?.config?.Labels ?? null, lineage: config ? this.interner.lineageOf(config) : undefined };
+    return { isManifestList, facts: config ? factsOf(config) : undefined };
   }
 
-  /**
-   * Bounds the caches. Called by the store between snapshots, never while relations are being
-   * computed, so that every lineage compared in one computation comes from the same interner.
-   */
+  /** Bounds the cache of full details (manifests and configs of inspected images). */
   trim(): void {
     if (this.cache.size >= MAX_CACHE) this.cache.clear();
-    if (this.configs.size >= MAX_CACHE || this.interner.size >= MAX_LINEAGE_NODES) {
-      this.configs = new Map();
-      this.viewByEntry = new WeakMap();
-      this.interner = new LineageInterner();
-    }
   }
 
   /** Like get, but returns the error instead of throwing it. */

@@ -5,16 +5,12 @@
  * dangling (untagged, no children) and intermediate (untagged, with children).
  * An image whose config cannot be read has no relations (podman would fail the whole listing).
  */
-import type { ImageDetailsCache, ImageConfigJson } from './image-details';
-import { LineageInterner, isParentLineage, type ConfigLineage } from './config-lineage';
+import type { ImageDetailsCache } from './image-details';
+import { areParentAndChild, isParentByFacts, type ConfigFacts } from './config-facts';
 import type { ImageEntry, StoreSnapshot } from './snapshot';
 import type { Store } from './store';
 
-/** libimage's areParentAndChild on two configs. */
-export function areParentAndChild(parent: ImageConfigJson, child: ImageConfigJson): boolean {
-  const interner = new LineageInterner();
-  return isParentLineage(interner.lineageOf(parent), interner.lineageOf(child));
-}
+export { areParentAndChild };
 
 export class ImageRelations {
   private readonly emptyImages: ImageEntry[];
@@ -28,9 +24,18 @@ export class ImageRelations {
     this.emptyImages = snapshot.images.filter((i) => !i.record.layer);
   }
 
-  private lineage(image: ImageEntry): ConfigLineage | undefined {
+  private facts(image: ImageEntry): ConfigFacts | undefined {
     const d = this.details.configView(image);
-    return d instanceof Error ? undefined : d.lineage;
+    return d instanceof Error ? undefined : d.facts;
+  }
+
+  /** Facts decide nearly always; otherwise the two configs are read and compared in full. */
+  private related(parent: ImageEntry, parentFacts: ConfigFacts, child: ImageEntry, childFacts: ConfigFacts): boolean {
+    const byFacts = isParentByFacts(parentFacts, childFacts);
+    if (byFacts !== undefined) return byFacts;
+    const p = this.details.tryGet(parent);
+    const c = this.details.tryGet(child);
+    return !(p instanceof Error) && !(c instanceof Error) && p.config !== undefined && c.config !== undefined && areParentAndChild(p.config, c.config);
   }
 
   private isManifestList(image: ImageEntry): boolean {
@@ -53,8 +58,8 @@ export class ImageRelations {
 
   private findParent(child: ImageEntry): ImageEntry | undefined {
     if (!child.record.layer && this.isManifestList(child)) return undefined;
-    const childLineage = this.lineage(child);
-    if (!childLineage) return undefined;
+    const childFacts = this.facts(child);
+    if (!childFacts) return undefined;
     let candidates: ImageEntry[];
     if (!child.record.layer) {
       candidates = this.emptyImages.filter((e) => !this.isManifestList(e));
@@ -67,8 +72,8 @@ export class ImageRelations {
     }
     for (const p of candidates) {
       if (p.record.id === child.record.id) continue;
-      const pl = this.lineage(p);
-      if (pl && isParentLineage(pl, childLineage)) return p;
+      const pf = this.facts(p);
+      if (pf && this.related(p, pf, child, childFacts)) return p;
     }
     return undefined;
   }
@@ -85,12 +90,12 @@ export class ImageRelations {
 
   private findChildren(parent: ImageEntry, all: boolean): ImageEntry[] {
     if (!parent.record.layer && this.isManifestList(parent)) return [];
-    const parentLineage = this.lineage(parent);
-    if (!parentLineage) return [];
+    const parentFacts = this.facts(parent);
+    if (!parentFacts) return [];
     const isChild = (c: ImageEntry): boolean => {
       if (c.record.id === parent.record.id) return false;
-      const cl = this.lineage(c);
-      return cl !== undefined && isParentLineage(parentLineage, cl);
+      const cf = this.facts(c);
+      return cf !== undefined && this.related(parent, parentFacts, c, cf);
     };
     const out: ImageEntry[] = [];
     if (!parent.record.layer) {

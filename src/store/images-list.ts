@@ -58,7 +58,7 @@ export function summarizeImage(store: Store, snapshot: StoreSnapshot, image: Ima
   if (details instanceof StoreError) problems.push(details.message);
   else {
     isManifestList = details.isManifestList;
-    labels = details.labels;
+    labels = details.facts?.labels ?? null;
   }
   const size = snapshot.imageSize(image);
   if (size === undefined) problems.push(`A layer of image ${image.record.id.slice(0, 12)} is missing from the store`);

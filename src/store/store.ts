@@ -14,6 +14,7 @@ import { bigDataFileName } from './big-data';
 import type { ContainerRecord, ImageRecord, LayerFileKind, LayerRecord, MountPointRecord } from './records';
 import { StoreSnapshot, type ImageEntry, type LayerEntry } from './snapshot';
 import { ImageDetailsCache } from './image-details';
+import { FactsCache } from './facts-cache';
 
 /** Drivers whose layer contents Strata can read and delete. Others are listed, not touched. */
 export const CONTENT_DRIVERS = ['overlay', 'vfs'];
@@ -34,6 +35,11 @@ export interface OpenOptions extends ConfigOverrides {
   /** Skip storage.conf entirely: use exactly root/runRoot/driver. */
   config?: StoreConfig;
   lockTimeoutMs?: number;
+  /**
+   * Directory of the on-disk listing cache (facts-cache.ts), e.g. defaultCacheDir(); without one
+   * the cache lives in memory only.
+   */
+  cacheDir?: string;
 }
 
 export interface ReadOptions extends LockOptions {}
@@ -64,14 +70,16 @@ export class Store {
   readonly runRootLayersDir: string;
   private readonly cache = new Map<string, CachedFile<unknown>>();
   /** Parsed manifests and configs, shared by every snapshot of this store. */
-  readonly details = new ImageDetailsCache(this);
+  readonly details: ImageDetailsCache;
   private lastSnapshot: { key: string; snapshot: StoreSnapshot } | undefined;
 
   private constructor(
     readonly config: StoreConfig,
     readonly lockTimeoutMs: number | undefined,
+    cacheDir: string | undefined,
   ) {
     this.driver = effectiveDriver(config.graphRoot, config.driver);
+    this.details = new ImageDetailsCache(this, FactsCache.forStore(cacheDir, config.graphRoot, this.driver));
     this.primary = treeOf(config.graphRoot, this.driver, false);
     this.additional = config.additionalImageStores.map((r) => treeOf(r, this.driver, true));
     this.containersDir = path.join(config.transientStore ? config.runRoot : config.graphRoot, `${this.driver}-containers`);
@@ -81,7 +89,7 @@ export class Store {
   /** Opens the store podman would use with the same flags. Does not touch the disk beyond a stat. */
   static open(opts: OpenOptions = {}): Store {
     const config = opts.config ?? resolveStoreConfig(opts, opts.environment);
-    return new Store(config, opts.lockTimeoutMs);
+    return new Store(config, opts.lockTimeoutMs, opts.cacheDir);
   }
 
   get graphRoot(): string {

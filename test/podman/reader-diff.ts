@@ -6,9 +6,11 @@
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { podmanTest, type Driver } from '../helpers/podman';
-import { fixtureStore, podmanAt, strataOk, type FixtureStore } from '../fixtures/podman-fixtures';
+import { fixtureStore, podmanAt, strataAt, strataOk, type FixtureStore } from '../fixtures/podman-fixtures';
 import { Store } from '../../src/store/store';
 import { realEnvironment } from '../../src/store/config';
 import type { ImageEntry, StoreSnapshot } from '../../src/store/snapshot';
@@ -127,8 +129,24 @@ export function readerDiffSuite(driver: Driver): void {
     const flag = all ? ['-a'] : [];
     test(`${driver}: images ${flag.join(' ')} --format json equals podman's`, opts, () => {
       const theirs = assertCanonical(podmanAt(fx, ['images', ...flag, '--format', 'json']), 4, true, 'podman images') as Row[];
-      const ours = assertCanonical(strataOk(fx, ['images', ...flag, '--format', 'json']), 4, true, 'strata images') as Row[];
-      assertSameImageRows(ours, theirs, `images ${flag.join(' ')}`);
+      // Without the listing cache, then with a cold one (it is written) and a warm one (read back).
+      const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-facts-'));
+      try {
+        const runs: Array<[string, NodeJS.ProcessEnv]> = [
+          ['no cache', { ...fx.env, STRATA_NO_CACHE: '1' }],
+          ['cold cache', { ...fx.env, STRATA_CACHE_DIR: cacheDir }],
+          ['warm cache', { ...fx.env, STRATA_CACHE_DIR: cacheDir }],
+        ];
+        for (const [what, env] of runs) {
+          const r = strataAt(fx, ['images', ...flag, '--format', 'json'], [], env);
+          assert.equal(r.status, 0, r.stderr);
+          const ours = assertCanonical(r.stdout, 4, true, `strata images (${what})`) as Row[];
+          assertSameImageRows(ours, theirs, `images ${flag.join(' ')} (${what})`);
+          if (what === 'cold cache') assert.equal(fs.readdirSync(cacheDir).length, 1, 'the cold run wrote the cache');
+        }
+      } finally {
+        fs.rmSync(cacheDir, { recursive: true, force: true });
+      }
     });
 
     test(`${driver}: images ${flag.join(' ')} table equals podman's (relative times normalised)`, opts, () => {

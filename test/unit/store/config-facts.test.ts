@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { LineageInterner, isParentLineage } from '../../../src/store/config-lineage';
-import { areParentAndChild } from '../../../src/store/image-relations';
+import { areParentAndChild, factsOf, isParentByFacts } from '../../../src/store/config-facts';
 import type { ImageConfigJson, OciHistory } from '../../../src/store/image-details';
 
 const config = (diffIds: string[], history: OciHistory[]): ImageConfigJson => ({ rootfs: { type: 'layers', diff_ids: diffIds }, history });
@@ -18,10 +17,19 @@ test('a child is its parent plus one history entry, with the parent diff IDs as 
   assert.equal(areParentAndChild({}, config([], [step(0)])), true, 'absent rootfs and history count as empty');
 });
 
+test('a child two or more diff IDs ahead is left to the configs, which still decide', () => {
+  const parent = config(['sha256:a'], [step(0)]);
+  const far = config(['sha256:a', 'sha256:b', 'sha256:c'], [step(0), step(1)]);
+  assert.equal(isParentByFacts(factsOf(parent), factsOf(far)), undefined);
+  assert.equal(areParentAndChild(parent, far), true, 'libimage only asks for a prefix');
+  assert.equal(areParentAndChild(parent, config(['sha256:x', 'sha256:b', 'sha256:c'], [step(0), step(1)])), false);
+});
+
 test('history entries compare as libimage compares them', () => {
   const parent = config(['sha256:a'], [step(0)]);
   const child = (first: OciHistory) => config(['sha256:a', 'sha256:b'], [first, step(1)]);
   assert.equal(areParentAndChild(parent, child(step(0, { created: '2026-01-01T01:00:00+01:00' }))), true, 'the same instant written differently');
+  assert.equal(areParentAndChild(parent, child(step(0, { created: '2026-01-01T00:00:00.000Z' }))), true, 'trailing zeros');
   assert.equal(areParentAndChild(parent, child(step(0, { created: '2026-01-01T00:00:00.000000001Z' }))), false, 'one nanosecond later');
   assert.equal(areParentAndChild(parent, child({ created_by: 'RUN step 0' })), false, 'an absent time equals only an absent time');
   assert.equal(areParentAndChild(config([], [{ created: 'garbage' }]), config(['sha256:a'], [{ created: 'garbage' }, step(1)])), true, 'unparsable times compare as text');
@@ -30,16 +38,15 @@ test('history entries compare as libimage compares them', () => {
   assert.equal(areParentAndChild(parent, child(step(0, { comment: 'c' }))), false, 'comment differs');
   assert.equal(areParentAndChild(parent, child(step(0, { empty_layer: true }))), false, 'empty_layer differs');
   // Fields are kept apart: moving text from one field to the next is a different entry.
-  const a = config([], [{ created_by: 'x\u0000', author: 'y' }]);
-  const b = config(['sha256:a'], [{ created_by: 'x', author: '\u0000y' }, step(1)]);
+  const a = config([], [{ created_by: 'x"', author: 'y' }]);
+  const b = config(['sha256:a'], [{ created_by: 'x', author: '"y' }, step(1)]);
   assert.equal(areParentAndChild(a, b), false);
 });
 
-test('lineages from one interner share prefixes across configs', () => {
-  const interner = new LineageInterner();
-  const base = interner.lineageOf(config(['sha256:a'], [step(0)]));
-  const kids = [1, 2, 3].map((i) => interner.lineageOf(config(['sha256:a', `sha256:${i}`], [step(0), step(i)])));
-  for (const k of kids) assert.equal(isParentLineage(base, k), true);
-  assert.equal(isParentLineage(kids[0]!, kids[1]!), false, 'siblings');
-  assert.equal(interner.size, 2 + 2 * 3, 'the shared prefix is interned once');
+test('facts survive a JSON round trip (what the cache file stores) and keep labels', () => {
+  const c: ImageConfigJson = { ...config(['sha256:a'], [step(0)]), config: { Labels: { b: '2', a: '<1>' } } };
+  const f = factsOf(c);
+  assert.deepEqual(JSON.parse(JSON.stringify(f)), f);
+  assert.deepEqual(f.labels, { b: '2', a: '<1>' });
+  assert.equal(factsOf(config([], [])).labels, null);
 });

@@ -1,0 +1,99 @@
+/*
+ * What listing needs from an image's config, reduced to a few short values: its labels, and what
+ * libimage compares to decide that two images are parent and child (podman 4.3 layer tree): the
+ * parent's diff IDs prefix the child's, and the child's history is the parent's plus exactly one
+ * entry, entries compared field by field with times compared as instants.
+ *
+ * Prefixes are compared by digest: the digest of all diff IDs and of all but the last, the same for
+ * the history. A parent and child differ by at most one diff ID whenever the child adds one
+ * history entry to the parent's, so two digests per list decide every usual case; the rest
+ * (a child with two or more diff IDs more than its parent) is left undecided, for the caller to
+ * compare the configs themselves. Facts depend only on the config's bytes, so a config digest
+ * names them for ever: they are what the on-disk listing cache keeps (facts-cache.ts).
+ */
+import { parseGoTime } from './go-format';
+import type { ImageConfigJson, OciHistory } from './image-details';
+
+export interface ConfigFacts {
+  labels: Record<string, string> | null;
+  /** Number of diff IDs, and digests of all of them and of all but the last. */
+  layers: number;
+  layersId: string;
+  layersButLastId: string;
+  /** Number of history entries, and digests of all of them and of all but the last. */
+  history: number;
+  historyId: string;
+  historyButLastId: string;
+}
+
+type Crypto = typeof import('node:crypto');
+let crypto: Crypto | undefined;
+
+/** Digests of every prefix-but-last and of the whole of `parts`, each part self-delimiting JSON. */
+function prefixDigests(parts: string[]): [butLast: string, all: string] {
+  // Loaded on first use: a listing whose facts are all cached never needs it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  crypto ??= require('node:crypto') as Crypto;
+  const h = crypto.createHash('sha256');
+  if (parts.length > 1) h.update(parts.slice(0, -1).join(''));
+  const butLast = h.copy().digest('base64').slice(0, 22);
+  if (parts.length > 0) h.update(parts[parts.length - 1]!);
+  return [butLast, h.digest('base64').slice(0, 22)];
+}
+
+/** Absent (or null) equals empty, as Go's zero value; a non-string equals only its twin. */
+function text(v: unknown): string {
+  if (v === undefined || v === null) return '';
+  return typeof v === 'string' ? v : '\u0001' + JSON.stringify(v);
+}
+
+/** libimage compares created as instants: an absent time equals only another absent time. */
+function instant(created: unknown): string {
+  if (created === undefined) return '-';
+  const t = typeof created === 'string' ? parseGoTime(created) : undefined;
+  // An unparsable time equals only the same text.
+  return t ? `${t.unix}.${t.nanos}` : 'text:' + text(created);
+}
+
+function historyPart(entry: OciHistory | undefined): string {
+  const e = entry ?? {};
+  return JSON.stringify([instant(e.created), text(e.created_by), text(e.author), text(e.comment), Boolean(e.empty_layer)]);
+}
+
+export function factsOf(config: ImageConfigJson): ConfigFacts {
+  const diffIds: unknown[] = Array.isArray(config.rootfs?.diff_ids) ? config.rootfs.diff_ids : [];
+  const history: Array<OciHistory | undefined> = Array.isArray(config.history) ? config.history : [];
+  const [layersButLastId, layersId] = prefixDigests(diffIds.map((d) => JSON.stringify(text(d))));
+  const [historyButLastId, historyId] = prefixDigests(history.map(historyPart));
+  const labels = config.config?.Labels;
+  return {
+    labels: labels && typeof labels === 'object' ? labels : null,
+    layers: diffIds.length,
+    layersId,
+    layersButLastId,
+    history: history.length,
+    historyId,
+    historyButLastId,
+  };
+}
+
+/**
+ * libimage's areParentAndChild from facts: true or false, or undefined when the child has two or
+ * more diff IDs more than the parent and only the configs themselves can tell.
+ */
+export function isParentByFacts(parent: ConfigFacts, child: ConfigFacts): boolean | undefined {
+  if (parent.history + 1 !== child.history || parent.historyId !== child.historyButLastId) return false;
+  if (parent.layers > child.layers) return false;
+  if (parent.layers === child.layers) return parent.layersId === child.layersId;
+  if (parent.layers + 1 === child.layers) return parent.layersId === child.layersButLastId;
+  return undefined;
+}
+
+/** libimage's areParentAndChild on two configs. */
+export function areParentAndChild(parent: ImageConfigJson, child: ImageConfigJson): boolean {
+  const byFacts = isParentByFacts(factsOf(parent), factsOf(child));
+  if (byFacts !== undefined) return byFacts;
+  const pd: unknown[] = parent.rootfs?.diff_ids ?? [];
+  const cd: unknown[] = child.rootfs?.diff_ids ?? [];
+  return pd.every((d, i) => text(d) === text(cd[i]));
+}

@@ -1,0 +1,111 @@
+/*
+ * The listing cache on disk: config facts (config-facts.ts) by config digest, one file per store.
+ * A config is content-addressed, so the facts of a digest never change and an entry can never be
+ * stale; with it, listing reads images.json, layers.json and this one file instead of every
+ * image's config. The file is advisory: a missing, unreadable, corrupt or foreign one is ignored
+ * (the facts are computed again from the configs), and failing to write it changes nothing.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { ConfigFacts } from './config-facts';
+import { randomInt } from './random';
+
+const FORMAT = 'strata-config-facts/1';
+
+/** Where Strata keeps caches: $STRATA_CACHE_DIR, else $XDG_CACHE_HOME/strata, else ~/.cache/strata; none with STRATA_NO_CACHE=1. */
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.STRATA_NO_CACHE === '1') return undefined;
+  if (env.STRATA_CACHE_DIR) return env.STRATA_CACHE_DIR;
+  const base = env.XDG_CACHE_HOME || (os.homedir() ? path.join(os.homedir(), '.cache') : '');
+  return base ? path.join(base, 'strata') : undefined;
+}
+
+function isFacts(v: unknown): v is ConfigFacts {
+  const f = v as ConfigFacts;
+  return (
+    typeof f === 'object' &&
+    f !== null &&
+    (f.labels === null || (typeof f.labels === 'object' && !Array.isArray(f.labels))) &&
+    Number.isInteger(f.layers) &&
+    Number.isInteger(f.history) &&
+    [f.layersId, f.layersButLastId, f.historyId, f.historyButLastId].every((x) => typeof x === 'string')
+  );
+}
+
+export class FactsCache {
+  private entries = new Map<string, ConfigFacts>();
+  private loaded = false;
+  private dirty = false;
+  /** Digests asked for since the last save: what the next save keeps. */
+  private readonly used = new Set<string>();
+
+  /** `file` undefined: a cache in memory only. */
+  constructor(readonly file: string | undefined) {}
+
+  /** The cache file of the store at `graphRoot` under `dir`. */
+  static forStore(dir: string | undefined, graphRoot: string, driver: string): FactsCache {
+    if (!dir) return new FactsCache(undefined);
+    // The name only has to be stable and distinct per store; no secret is involved.
+    const name = Buffer.from(`${driver}:${graphRoot}`).toString('base64url');
+    const short = name.length > 120 ? name.slice(0, 60) + '-' + name.length + '-' + name.slice(-59) : name;
+    return new FactsCache(path.join(dir, `facts-${short}.json`));
+  }
+
+  get(digest: string): ConfigFacts | undefined {
+    this.load();
+    const f = this.entries.get(digest);
+    if (f) this.used.add(digest);
+    return f;
+  }
+
+  set(digest: string, facts: ConfigFacts): void {
+    this.load();
+    this.entries.set(digest, facts);
+    this.used.add(digest);
+    this.dirty = true;
+  }
+
+  /** Writes the entries used since the last save, when anything changed. Never throws. */
+  save(): void {
+    if (!this.file) return;
+    const dropped = [...this.entries.keys()].some((d) => !this.used.has(d));
+    if (!this.dirty && !dropped) return;
+    const kept: Record<string, ConfigFacts> = {};
+    for (const d of this.used) {
+      const f = this.entries.get(d);
+      if (f) kept[d] = f;
+    }
+    const tmp = `${this.file}.tmp-${process.pid}-${randomInt(1, 2 ** 31 - 1)}`;
+    try {
+      fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
+      fs.writeFileSync(tmp, JSON.stringify({ format: FORMAT, entries: kept }), { mode: 0o600 });
+      fs.renameSync(tmp, this.file);
+      this.entries = new Map(Object.entries(kept));
+      this.dirty = false;
+    } catch {
+      // A cache that cannot be written is only a slower next listing.
+      try {
+        fs.rmSync(tmp, { force: true });
+      } catch {
+        // The directory itself is unusable: nothing was written.
+      }
+    }
+    this.used.clear();
+  }
+
+  private load(): void {
+    if (this.loaded) return;
+    this.loaded = true;
+    if (!this.file) return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(fs.readFileSync(this.file, 'utf8'));
+    } catch {
+      return;
+    }
+    const doc = parsed as { format?: unknown; entries?: unknown };
+    if (doc?.format !== FORMAT || typeof doc.entries !== 'object' || doc.entries === null) return;
+    for (const [digest, f] of Object.entries(doc.entries)) if (isFacts(f)) this.entries.set(digest, f);
+  }
+}

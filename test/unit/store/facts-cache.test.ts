@@ -1,0 +1,60 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { FactsCache, defaultCacheDir } from '../../../src/store/facts-cache';
+import { factsOf } from '../../../src/store/config-facts';
+
+const facts = (n: number) => factsOf({ rootfs: { diff_ids: [`sha256:${n}`] }, history: [{ created_by: `step ${n}` }], config: { Labels: { n: String(n) } } });
+
+function tempDir(t: { after: (fn: () => void) => void }): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-facts-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+test('facts saved by one run are read by the next; entries no listing used are dropped', (t) => {
+  const dir = tempDir(t);
+  const first = FactsCache.forStore(dir, '/var/lib/containers/storage', 'overlay');
+  first.set('sha256:1', facts(1));
+  first.set('sha256:2', facts(2));
+  first.save();
+  const second = FactsCache.forStore(dir, '/var/lib/containers/storage', 'overlay');
+  assert.deepEqual(second.get('sha256:1'), facts(1));
+  second.save();
+  const third = FactsCache.forStore(dir, '/var/lib/containers/storage', 'overlay');
+  assert.deepEqual(third.get('sha256:1'), facts(1));
+  assert.equal(third.get('sha256:2'), undefined, 'not used by the second listing');
+  assert.equal(FactsCache.forStore(dir, '/other/store', 'overlay').get('sha256:1'), undefined, 'one file per store');
+  assert.equal(fs.statSync(first.file!).mode & 0o777, 0o600);
+});
+
+test('a corrupt, foreign or malformed cache file is ignored, and then replaced', (t) => {
+  const dir = tempDir(t);
+  const cache = FactsCache.forStore(dir, '/s', 'vfs');
+  for (const text of ['{not json', JSON.stringify({ format: 'something-else', entries: { 'sha256:1': facts(1) } }), JSON.stringify({ format: 'strata-config-facts/1', entries: { 'sha256:1': { labels: 5 } } })]) {
+    fs.writeFileSync(cache.file!, text);
+    const c = FactsCache.forStore(dir, '/s', 'vfs');
+    assert.equal(c.get('sha256:1'), undefined, text);
+    c.set('sha256:1', facts(1));
+    c.save();
+    assert.deepEqual(FactsCache.forStore(dir, '/s', 'vfs').get('sha256:1'), facts(1));
+  }
+});
+
+test('a cache that cannot be written changes nothing', (t) => {
+  const dir = tempDir(t);
+  fs.writeFileSync(path.join(dir, 'file'), '');
+  const c = FactsCache.forStore(path.join(dir, 'file', 'sub'), '/s', 'vfs');
+  c.set('sha256:1', facts(1));
+  c.save();
+  assert.deepEqual(c.get('sha256:1'), facts(1), 'still served from memory');
+  assert.deepEqual(fs.readdirSync(dir), ['file'], 'no temporary file left behind');
+});
+
+test('the cache directory follows STRATA_CACHE_DIR, XDG_CACHE_HOME and STRATA_NO_CACHE', () => {
+  assert.equal(defaultCacheDir({ STRATA_CACHE_DIR: '/c' }), '/c');
+  assert.equal(defaultCacheDir({ XDG_CACHE_HOME: '/x' }), '/x/strata');
+  assert.equal(defaultCacheDir({ STRATA_NO_CACHE: '1', STRATA_CACHE_DIR: '/c' }), undefined);
+});
