@@ -5,49 +5,35 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as zlib from 'node:zlib';
 import { createHash, randomBytes } from 'node:crypto';
 import type { LayerTarSource } from '../layer-stream';
 import { FileSink, outputError, removeQuietly } from './sink';
+import { ParallelGzip } from './parallel-gzip';
 import type { PutResult } from './copy';
 
 /**
- * Pushes a layer source through gzip (default level, like pgzip's default) into `sink`, hashing
- * the compressed bytes. The output differs from podman's pgzip bytes (see
- * archives-and-references.md §3.2) but holds the same tar.
+ * Pushes a layer source through pgzip-style parallel gzip into `sink`, hashing the compressed
+ * bytes. The output differs from podman's pgzip bytes (see archives-and-references.md §3.2) but
+ * holds the same tar.
  */
-async function writeGzip(source: LayerTarSource, sink: FileSink, onBytes: (n: number) => void, signal?: AbortSignal): Promise<{ digest: string; size: number }> {
-  const gz = zlib.createGzip({ chunkSize: 256 * 1024 });
+async function writeGzip(source: LayerTarSource, sink: FileSink, onBytes: (n: number) => void): Promise<{ digest: string; size: number }> {
   const hash = createHash('sha256');
   let size = 0;
-  const drain = (async () => {
-    for await (const chunk of gz as AsyncIterable<Buffer>) {
-      if (signal?.aborted) throw outputError(Object.assign(new Error('aborted'), { name: 'AbortError' }), sink.file);
-      hash.update(chunk);
-      size += chunk.length;
-      await sink.write(chunk);
+  const gz = new ParallelGzip((compressed) => {
+    for (const c of compressed) {
+      hash.update(c);
+      size += c.length;
     }
-  })();
-  // gzip's write callback runs once it consumed the chunk, so the source may reuse it then.
-  const feed = source(
-    (chunk) =>
-      new Promise<void>((resolve, reject) => {
-        onBytes(chunk.length);
-        gz.write(chunk, (err) => (err ? reject(err) : resolve()));
-      }),
-  ).then(
-    () => new Promise<void>((resolve) => gz.end(resolve)),
-    (e: unknown) => {
-      gz.destroy(e as Error);
-      throw e;
-    },
-  );
+    return sink.writeOwnedv(compressed);
+  });
   try {
-    await Promise.all([feed, drain]);
-  } catch (e) {
-    gz.destroy();
-    await Promise.allSettled([feed, drain]);
-    throw e;
+    await source((chunk) => {
+      onBytes(chunk.length);
+      return gz.write(chunk);
+    });
+    await gz.end();
+  } finally {
+    await gz.settle();
   }
   return { digest: 'sha256:' + hash.digest('hex'), size };
 }
@@ -59,7 +45,6 @@ export async function writeBlobFile(
   known: PutResult | undefined,
   compress: boolean,
   onBytes: (n: number) => void,
-  signal?: AbortSignal,
 ): Promise<PutResult> {
   const tmp = path.join(dir, `.strata-put-blob-${randomBytes(6).toString('hex')}`);
   const sink = new FileSink(tmp, { flags: 'wx', mode: 0o600 });
@@ -69,7 +54,7 @@ export async function writeBlobFile(
     let size: number;
     if (compress) {
       // Count uncompressed progress on the layer source, hash and write the compressed bytes.
-      ({ digest, size } = await writeGzip(source, sink, onBytes, signal));
+      ({ digest, size } = await writeGzip(source, sink, onBytes));
     } else {
       // The layer source verified its own digest; blobs we know nothing about do not come here.
       if (!known) throw new Error('internal error: an uncompressed blob without its digest');

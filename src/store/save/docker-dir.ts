@@ -53,7 +53,6 @@ export class DockerDirWriter implements ImageDestination {
   constructor(
     readonly target: string,
     compress: boolean,
-    private readonly signal?: AbortSignal,
   ) {
     checkDockerDirTarget(target);
     this.compression = compress ? 'compress' : 'preserve';
@@ -81,7 +80,7 @@ export class DockerDirWriter implements ImageDestination {
   }
 
   putLayer(source: LayerTarSource, known: PutResult | undefined, compress: boolean, onBytes: (n: number) => void): Promise<PutResult> {
-    return writeBlobFile(this.staging, (d) => this.blobPath(d), source, known, compress, onBytes, this.signal);
+    return writeBlobFile(this.staging, (d) => this.blobPath(d), source, known, compress, onBytes);
   }
 
   async putConfig(config: Buffer, digest: string): Promise<void> {

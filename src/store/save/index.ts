@@ -174,7 +174,7 @@ export async function saveImages(store: Store, opts: SaveOptions): Promise<SaveR
       images.push({ id: planned[0]!.image.record.id, names: planned[0]!.refName ? [planned[0]!.refName] : [] });
       break;
     case 'docker-dir': {
-      const writer = new DockerDirWriter(output, Boolean(opts.compress), signal);
+      const writer = new DockerDirWriter(output, Boolean(opts.compress));
       try {
         await copyImage(store, sources[0]!, writer, ctx(planned[0]!.image.record.id));
         if (signal?.aborted) throw cancelledError();

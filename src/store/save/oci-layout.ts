@@ -144,7 +144,6 @@ export class OciLayoutWriter implements ImageDestination {
       known,
       compress,
       onBytes,
-      this.opts.signal,
     );
     for (const p of before) this.created.push(p);
     return result;

@@ -85,6 +85,15 @@ export class FileSink {
     });
   }
 
+  /** Writes several chunks in one system call (writev); resolves once they are all in the file. */
+  writeOwnedv(bufs: Buffer[]): Promise<void> {
+    if (bufs.length === 1) return this.writeOwned(bufs[0]!);
+    this.ws.cork();
+    const done = bufs.map((b) => this.writeOwned(b));
+    this.ws.uncork();
+    return Promise.all(done).then(() => undefined);
+  }
+
   /** Copies a layer source into the sink; returns the number of bytes copied. */
   async pipeFrom(source: LayerTarSource, onBytes?: (n: number) => void): Promise<number> {
     return source((chunk) => {
