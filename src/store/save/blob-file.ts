@@ -45,6 +45,7 @@ export async function writeBlobFile(
   known: PutResult | undefined,
   compress: boolean,
   onBytes: (n: number) => void,
+  durable = true,
 ): Promise<PutResult> {
   const tmp = path.join(dir, `.strata-put-blob-${randomBytes(6).toString('hex')}`);
   const sink = new FileSink(tmp, { flags: 'wx', mode: 0o600 });
@@ -61,7 +62,7 @@ export async function writeBlobFile(
       digest = known.digest;
       size = await sink.pipeFrom(source, onBytes);
     }
-    await sink.close(true);
+    await sink.close(durable);
     if (known && size !== known.size) throw outputError(new Error(`size mismatch: expected ${known.size}, got ${size}`), tmp);
     fs.chmodSync(tmp, 0o644);
     const final = nameOf(digest);

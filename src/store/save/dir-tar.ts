@@ -13,6 +13,8 @@ import { cancelledError } from './sink';
 const S_IFDIR = 0o040000;
 const S_IFREG = 0o100000;
 const READ_CHUNK = 1024 * 1024;
+/** Read buffers in the ring: one being filled while the others are written. */
+const RING = 4;
 
 function walk(dir: string, rel: string, out: { rel: string; abs: string; st: fs.Stats }[]): void {
   // Go's filepath.Walk visits names in lexical (byte) order.
@@ -29,6 +31,35 @@ function walk(dir: string, rel: string, out: { rel: string; abs: string; st: fs.
 export async function tarDirectory(dir: string, sink: FileSink, signal?: AbortSignal): Promise<void> {
   const entries: { rel: string; abs: string; st: fs.Stats }[] = [];
   walk(dir, '', entries);
+  // File contents go through a ring of reused buffers, each written from in place and refilled
+  // once its write finished (fresh buffers per megabyte cost a page fault per page).
+  const bufs = Array.from({ length: RING }, () => Buffer.allocUnsafeSlow(READ_CHUNK));
+  const busy: (Promise<void> | undefined)[] = [];
+  let slot = 0;
+  try {
+    await writeEntries(entries, sink, signal, async (fd, left) => {
+      await busy[slot];
+      const buf = bufs[slot]!;
+      const n = fs.readSync(fd, buf, 0, Math.min(READ_CHUNK, left), null);
+      if (n > 0) {
+        // A failed write is kept by the sink and fails its next write or the close.
+        busy[slot] = sink.writeOwned(buf.subarray(0, n)).catch(() => undefined);
+        slot = (slot + 1) % RING;
+      }
+      return n;
+    });
+  } finally {
+    for (const b of busy) await b;
+  }
+  await sink.write(END_OF_ARCHIVE);
+}
+
+async function writeEntries(
+  entries: { rel: string; abs: string; st: fs.Stats }[],
+  sink: FileSink,
+  signal: AbortSignal | undefined,
+  copyChunk: (fd: number, left: number) => Promise<number>,
+): Promise<void> {
   for (const e of entries) {
     if (signal?.aborted) throw cancelledError();
     const mtime = Math.floor(e.st.mtimeMs / 1000);
@@ -43,10 +74,8 @@ export async function tarDirectory(dir: string, sink: FileSink, signal?: AbortSi
     try {
       let left = e.st.size;
       while (left > 0) {
-        const buf = Buffer.allocUnsafe(Math.min(READ_CHUNK, left));
-        const n = fs.readSync(fd, buf, 0, buf.length, null);
+        const n = await copyChunk(fd, left);
         if (n === 0) throw new Error(`${e.abs} shrank while being archived`);
-        await sink.write(n === buf.length ? buf : buf.subarray(0, n));
         left -= n;
         if (signal?.aborted) throw cancelledError();
       }
@@ -56,5 +85,4 @@ export async function tarDirectory(dir: string, sink: FileSink, signal?: AbortSi
     const pad = padding(e.st.size);
     if (pad.length) await sink.write(pad);
   }
-  await sink.write(END_OF_ARCHIVE);
 }

@@ -244,7 +244,10 @@ async function saveOciArchive(
   }
   let sink: FileSink | undefined;
   try {
-    const layout = new OciLayoutWriter({ dir: staging, refName: planned.refName, uncompressed: Boolean(opts.uncompressed), signal: opts.signal }, false);
+    const layout = new OciLayoutWriter(
+      { dir: staging, refName: planned.refName, uncompressed: Boolean(opts.uncompressed), signal: opts.signal, durable: false },
+      false,
+    );
     await copyImage(store, source, layout, ctx(planned.image.record.id));
     layout.commit();
     sink = new FileSink(tmp, { flags: direct ? 'w' : 'wx', mode: 0o644 });

@@ -74,6 +74,11 @@ export interface OciLayoutOptions {
   /** --uncompressed: keep layers as stored. */
   uncompressed: boolean;
   signal?: AbortSignal;
+  /**
+   * fsync each blob (default): the layout is the output. oci-archive's staging layout is not: it
+   * is read back into the archive at once and removed.
+   */
+  durable?: boolean;
 }
 
 /**
@@ -144,6 +149,7 @@ export class OciLayoutWriter implements ImageDestination {
       known,
       compress,
       onBytes,
+      this.opts.durable ?? true,
     );
     for (const p of before) this.created.push(p);
     return result;
