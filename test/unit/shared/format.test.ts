@@ -13,6 +13,7 @@ test('humanSize: decimal units, three significant digits, like podman images', (
   assert.equal(humanSize(17530), '17.5 kB');
   assert.equal(humanSize(1_000_000), '1 MB');
   assert.equal(humanSize(-1), '?');
+  assert.equal(humanSize(999_500), '1e+03 kB', 'go-units rounds into exponent form, and so do we');
 });
 
 test('humanAge: go-units HumanDuration', () => {
