@@ -175,6 +175,8 @@ async function main() {
     for (let r = 0; r < runs; r++) {
       for (const who of r % 2 === 0 ? ['podman', 'strata'] : ['strata', 'podman']) {
         fs.rmSync(out, { recursive: true, force: true });
+        // Write back the previous run's output first, so that no contender pays for another's.
+        execFileSync('sync');
         if (who === 'podman') pod.push(await measure('podman', [...flags, 'save', '-q', '--format', format, '-o', out, IMAGE]));
         else strata.push(await measure(process.execPath, [cli, ...flags, 'save', '-q', '--format', format, '-o', out, IMAGE]));
       }
