@@ -38,6 +38,54 @@ async function writeGzip(source: LayerTarSource, sink: FileSink, onBytes: (n: nu
   return { digest: 'sha256:' + hash.digest('hex'), size };
 }
 
+/**
+ * Blob files still being made durable: their fsync, chmod and rename into place run on the thread
+ * pool while the next layer streams (on a multi-layer image only the last layer's fsync is
+ * waited for). A layout commits only after `wait` succeeded, so the index never names a blob that
+ * is not on disk; `settle` lets a rollback run once nothing is in flight.
+ */
+export class PendingBlobs {
+  private readonly work: Promise<void>[] = [];
+  private readonly sizes = new Map<string, number>();
+  private failure: unknown;
+
+  add(digest: string, size: number, work: Promise<void>): void {
+    this.sizes.set(digest, size);
+    this.work.push(
+      work.catch((e: unknown) => {
+        this.failure ??= e;
+      }),
+    );
+  }
+
+  /** The size of a blob written in this save whose rename may still be pending. */
+  sizeOf(digest: string): number | undefined {
+    return this.sizes.get(digest);
+  }
+
+  async wait(): Promise<void> {
+    await this.settle();
+    if (this.failure) throw this.failure;
+  }
+
+  async settle(): Promise<void> {
+    await Promise.all(this.work);
+  }
+}
+
+async function fsyncFile(file: string): Promise<void> {
+  const fh = await fs.promises.open(file, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Streams a layer into a blob file named by its digest. With `pending`, the fsync and rename are
+ * left running there (see PendingBlobs); without, they are done before this resolves.
+ */
 export async function writeBlobFile(
   dir: string,
   nameOf: (digest: string) => string,
@@ -46,6 +94,7 @@ export async function writeBlobFile(
   compress: boolean,
   onBytes: (n: number) => void,
   durable = true,
+  pending?: PendingBlobs,
 ): Promise<PutResult> {
   const tmp = path.join(dir, `.strata-put-blob-${randomBytes(6).toString('hex')}`);
   const sink = new FileSink(tmp, { flags: 'wx', mode: 0o600 });
@@ -62,12 +111,22 @@ export async function writeBlobFile(
       digest = known.digest;
       size = await sink.pipeFrom(source, onBytes);
     }
-    await sink.close(durable);
+    await sink.close();
     if (known && size !== known.size) throw outputError(new Error(`size mismatch: expected ${known.size}, got ${size}`), tmp);
-    fs.chmodSync(tmp, 0o644);
     const final = nameOf(digest);
-    fs.mkdirSync(path.dirname(final), { recursive: true, mode: 0o755 });
-    fs.renameSync(tmp, final);
+    const finish = async (): Promise<void> => {
+      try {
+        if (durable) await fsyncFile(tmp);
+        fs.chmodSync(tmp, 0o644);
+        fs.mkdirSync(path.dirname(final), { recursive: true, mode: 0o755 });
+        fs.renameSync(tmp, final);
+      } catch (e) {
+        removeQuietly(tmp);
+        throw outputError(e, final);
+      }
+    };
+    if (pending) pending.add(digest, size, finish());
+    else await finish();
     ok = true;
     return { digest, size };
   } catch (e) {

@@ -11,7 +11,7 @@ import type { LayerTarSource } from '../layer-stream';
 import { StoreError } from '../errors';
 import type { ImageDestination, LayerCompression, PutResult } from './copy';
 import { MT } from './manifest';
-import { writeBlobFile, writeSmallFile } from './blob-file';
+import { PendingBlobs, writeBlobFile, writeSmallFile } from './blob-file';
 import { outputError, removeQuietly, siblingTemp } from './sink';
 
 export const DIR_VERSION = 'Directory Transport Version: 1.1\n';
@@ -49,6 +49,7 @@ export class DockerDirWriter implements ImageDestination {
   readonly forcedManifestType = MT.s2Manifest;
   readonly compression: LayerCompression;
   readonly staging: string;
+  private readonly pending = new PendingBlobs();
 
   constructor(
     readonly target: string,
@@ -72,6 +73,8 @@ export class DockerDirWriter implements ImageDestination {
   }
 
   async tryReuse(digest: string): Promise<PutResult | undefined> {
+    const size = this.pending.sizeOf(digest);
+    if (size !== undefined) return { digest, size };
     try {
       return { digest, size: fs.statSync(this.blobPath(digest)).size };
     } catch {
@@ -80,7 +83,7 @@ export class DockerDirWriter implements ImageDestination {
   }
 
   putLayer(source: LayerTarSource, known: PutResult | undefined, compress: boolean, onBytes: (n: number) => void): Promise<PutResult> {
-    return writeBlobFile(this.staging, (d) => this.blobPath(d), source, known, compress, onBytes);
+    return writeBlobFile(this.staging, (d) => this.blobPath(d), source, known, compress, onBytes, true, this.pending);
   }
 
   async putConfig(config: Buffer, digest: string): Promise<void> {
@@ -91,8 +94,9 @@ export class DockerDirWriter implements ImageDestination {
     writeSmallFile(path.join(this.staging, 'manifest.json'), manifest);
   }
 
-  /** Moves the finished image into place, replacing a previous dir-transport image. */
-  commit(): void {
+  /** Moves the finished image into place (once every blob is), replacing a previous dir-transport image. */
+  async commit(): Promise<void> {
+    await this.pending.wait();
     try {
       if (checkDockerDirTarget(this.target)) fs.rmSync(this.target, { recursive: true, force: true });
       fs.renameSync(this.staging, this.target);
@@ -101,7 +105,8 @@ export class DockerDirWriter implements ImageDestination {
     }
   }
 
-  rollback(): void {
+  async rollback(): Promise<void> {
+    await this.pending.settle();
     removeQuietly(this.staging);
   }
 }

@@ -178,9 +178,9 @@ export async function saveImages(store: Store, opts: SaveOptions): Promise<SaveR
       try {
         await copyImage(store, sources[0]!, writer, ctx(planned[0]!.image.record.id));
         if (signal?.aborted) throw cancelledError();
-        writer.commit();
+        await writer.commit();
       } catch (e) {
-        writer.rollback();
+        await writer.rollback();
         throw e;
       }
       images.push({ id: planned[0]!.image.record.id, names: [] });
@@ -243,13 +243,14 @@ async function saveOciArchive(
     throw outputError(e, output);
   }
   let sink: FileSink | undefined;
+  let layout: OciLayoutWriter | undefined;
   try {
-    const layout = new OciLayoutWriter(
+    layout = new OciLayoutWriter(
       { dir: staging, refName: planned.refName, uncompressed: Boolean(opts.uncompressed), signal: opts.signal, durable: false },
       false,
     );
     await copyImage(store, source, layout, ctx(planned.image.record.id));
-    layout.commit();
+    await layout.commit();
     sink = new FileSink(tmp, { flags: direct ? 'w' : 'wx', mode: 0o644 });
     await tarDirectory(staging, sink, opts.signal);
     if (opts.signal?.aborted) throw cancelledError();
@@ -257,6 +258,8 @@ async function saveOciArchive(
     await sink.close();
     if (!direct) fs.renameSync(tmp, output);
   } catch (e) {
+    // Blobs may still be moving into the staging layout: let them settle before it is removed.
+    await layout?.rollback();
     await sink?.destroy();
     if (!direct) removeQuietly(tmp);
     throw outputError(e, output);
@@ -290,14 +293,14 @@ async function saveOciDir(
   try {
     await copyImage(store, source, layout, ctx(planned.image.record.id));
     if (opts.signal?.aborted) throw cancelledError();
-    layout.commit();
+    await layout.commit();
     if (replace) {
       fs.rmSync(output, { recursive: true, force: true });
       fs.renameSync(dir, output);
       fs.chmodSync(output, 0o755);
     }
   } catch (e) {
-    layout.rollback();
+    await layout.rollback();
     if (replace) removeQuietly(dir);
     throw outputError(e, output);
   }

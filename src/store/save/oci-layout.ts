@@ -11,7 +11,7 @@ import { GoMap, goMarshal, type GoJsonValue } from '../go-json';
 import type { LayerTarSource } from '../layer-stream';
 import type { ImageDestination, LayerCompression, PutResult } from './copy';
 import { MT, descriptorJson, guessManifestType, manifestDigest, type OciDescriptor } from './manifest';
-import { writeBlobFile, writeSmallFile } from './blob-file';
+import { PendingBlobs, writeBlobFile, writeSmallFile } from './blob-file';
 import { outputError } from './sink';
 
 /** The exact bytes podman writes (note the space). */
@@ -92,6 +92,7 @@ export class OciLayoutWriter implements ImageDestination {
   private readonly index: OciIndex;
   private readonly created: string[] = [];
   private readonly blobsDir: string;
+  private readonly pending = new PendingBlobs();
 
   constructor(
     private readonly opts: OciLayoutOptions,
@@ -127,6 +128,8 @@ export class OciLayoutWriter implements ImageDestination {
   }
 
   async tryReuse(digest: string): Promise<PutResult | undefined> {
+    const size = this.pending.sizeOf(digest);
+    if (size !== undefined) return { digest, size };
     try {
       const st = fs.statSync(this.blobPath(digest));
       return { digest, size: st.size };
@@ -150,6 +153,7 @@ export class OciLayoutWriter implements ImageDestination {
       compress,
       onBytes,
       this.opts.durable ?? true,
+      this.pending,
     );
     for (const p of before) this.created.push(p);
     return result;
@@ -194,8 +198,9 @@ export class OciLayoutWriter implements ImageDestination {
     this.index.manifests.push(desc);
   }
 
-  /** Writes oci-layout and index.json (Commit). */
-  commit(): void {
+  /** Writes oci-layout and index.json (Commit), once every blob is in place. */
+  async commit(): Promise<void> {
+    await this.pending.wait();
     const layout = path.join(this.opts.dir, 'oci-layout');
     this.noteNew(layout);
     writeSmallFile(layout, OCI_LAYOUT_CONTENT);
@@ -204,8 +209,9 @@ export class OciLayoutWriter implements ImageDestination {
     writeSmallFile(index, serializeIndex(this.index));
   }
 
-  /** Removes everything this writer created, newest first. */
-  rollback(): void {
+  /** Removes everything this writer created, newest first (after any blob still being put in place). */
+  async rollback(): Promise<void> {
+    await this.pending.settle();
     for (const p of [...this.created].reverse()) {
       try {
         fs.rmSync(p, { recursive: true, force: true });
