@@ -159,6 +159,20 @@ export function isValidDigest(d: string): boolean {
  * Throws StoreError('InvalidReference') with the Go error text.
  */
 export function parseReference(s: string): Reference {
+  // Listing parses each stored name several times (tags, digests, rows); references are
+  // immutable, so a parsed one is shared. Errors are not cached: they are rare and carry a stack.
+  const known = parsedReferences.get(s);
+  if (known) return known;
+  const ref = parseReferenceUncached(s);
+  if (parsedReferences.size >= MAX_PARSED_REFERENCES) parsedReferences.clear();
+  parsedReferences.set(s, ref);
+  return ref;
+}
+
+const MAX_PARSED_REFERENCES = 10_000;
+const parsedReferences = new Map<string, Reference>();
+
+function parseReferenceUncached(s: string): Reference {
   const m = matchReference(s);
   if (!m) {
     if (s === '') throw invalid('repository name must have at least one component', s);
