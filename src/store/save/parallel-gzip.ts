@@ -6,9 +6,8 @@
  * deflate, most of all on incompressible data, so blocks whose samples look random (already
  * compressed files, encrypted or random data) are stored instead of deflated: zlib would spend its
  * time finding no matches and then store them anyway; stored blocks are framed here and written
- * from the caller's memory. The header is pgzip's. Memory is bounded by
- * the caller's blocks in flight: a block is released once it is compressed and everything before
- * it was written.
+ * from the caller's memory. The header is pgzip's. Memory is bounded by the caller's blocks in
+ * flight: a block is released once it is compressed and everything before it was written.
  */
 import * as zlib from 'node:zlib';
 
@@ -17,8 +16,10 @@ const HEADER = Buffer.from('1f8b080000096e8800ff', 'hex');
 /** deflate's window: the dictionary handed from one block to the next. */
 const WINDOW = 32 * 1024;
 /**
- * zlib level for blocks that look compressible. Level 3 measured within 5% of level 6's size on
- * binaries and libraries at 1.8× its speed (38 → 68 MiB/s per core).
+ * zlib level for blocks that look compressible. On a 1.1 GB layer of binaries and libraries,
+ * level 3 gave blobs 1.2% larger than podman's pgzip and ran 1.3× as fast as podman on 2 cores
+ * (level 6 runs at about half of level 3's 68 MiB/s per core; level 1 was another 1.2× faster
+ * but 4.5% larger than podman's).
  */
 export const GZIP_LEVEL = 3;
 /** Bytes per sample, and samples per block, for the randomness test. */
