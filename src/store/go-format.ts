@@ -66,8 +66,20 @@ function zone(t: GoTime): string {
   return (t.offsetSeconds < 0 ? '-' : '+') + pad(Math.floor(o / 3600), 2) + ':' + pad(Math.floor((o % 3600) / 60), 2);
 }
 
+/** 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z: where toISOString writes four-digit years. */
+const MIN_ISO_UNIX = -62167219200;
+const MAX_ISO_UNIX = 253402300799;
+
 /** time.RFC3339Nano: fraction with trailing zeros trimmed (dot dropped when nothing is left). */
 export function formatRFC3339Nano(t: GoTime): string {
+  if (t.offsetSeconds === null && t.unix >= MIN_ISO_UNIX && t.unix <= MAX_ISO_UNIX) {
+    // Years 0000–9999 in UTC: the engine's own ISO form has the same date and clock, and is
+    // several times faster than assembling it (a listing formats a time per row).
+    const iso = new Date(t.unix * 1000).toISOString();
+    let frac = t.nanos ? '.' + pad(t.nanos, 9).replace(/0+$/, '') : '';
+    if (frac === '.') frac = '';
+    return iso.slice(0, 19) + frac + 'Z';
+  }
   const w = wallClock(t);
   let frac = t.nanos ? '.' + pad(t.nanos, 9).replace(/0+$/, '') : '';
   if (frac === '.') frac = '';

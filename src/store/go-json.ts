@@ -57,8 +57,12 @@ export function compareBytes(a: string, b: string): number {
  */
 export function goMap<T>(m: Record<string, T> | undefined | null): { [key: string]: T } | null {
   if (!m) return null;
+  const keys = Object.keys(m);
   const out: { [key: string]: T } = {};
-  for (const k of Object.keys(m).sort(compareBytes)) out[k] = m[k]!;
+  // Most maps are small and already in order: sort only when they are not.
+  let sorted = true;
+  for (let i = 1; i < keys.length && sorted; i++) sorted = compareBytes(keys[i - 1]!, keys[i]!) < 0;
+  for (const k of sorted ? keys : keys.sort(compareBytes)) out[k] = m[k]!;
   return out;
 }
 

@@ -82,3 +82,19 @@ test('Go time formatting keeps offsets and trims fractions', () => {
   assert.equal(parseGoTime('yesterday'), undefined);
   assert.equal(formatGoUTCString(0), '1970-01-01 00:00:00 +0000 UTC');
 });
+
+test('formatRFC3339Nano in UTC writes what the field-by-field form writes, at the year limits too', () => {
+  const byFields = (unix: number, nanos: number): string => {
+    const d = new Date(unix * 1000);
+    const p = (n: number, w: number) => String(n).padStart(w, '0');
+    const frac = nanos ? '.' + p(nanos, 9).replace(/0+$/, '') : '';
+    return `${p(d.getUTCFullYear(), 4)}-${p(d.getUTCMonth() + 1, 2)}-${p(d.getUTCDate(), 2)}T${p(d.getUTCHours(), 2)}:${p(d.getUTCMinutes(), 2)}:${p(d.getUTCSeconds(), 2)}${frac}Z`;
+  };
+  const samples = [-62167219200, -62167219199, -1, 0, 1, 951782400, 1735689600, 253402300799];
+  for (let i = 0; i < 500; i++) samples.push(Math.floor(-62167219200 + ((i * 2654435761) % 1000) * 315537897.6));
+  for (const unix of samples) {
+    for (const nanos of [0, 1, 500_000_000, 123_456_780]) {
+      assert.equal(formatRFC3339Nano({ unix, nanos, offsetSeconds: null }), byFields(unix, nanos), `${unix}.${nanos}`);
+    }
+  }
+});
