@@ -29,7 +29,7 @@ export interface ConfigFacts {
 type Crypto = typeof import('node:crypto');
 let crypto: Crypto | undefined;
 
-/** Digests of every prefix-but-last and of the whole of `parts`, each part self-delimiting JSON. */
+/** Digests of all of `parts` but the last and of all of them; each part delimits itself. */
 function prefixDigests(parts: string[]): [butLast: string, all: string] {
   // Loaded on first use: a listing whose facts are all cached never needs it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -47,23 +47,39 @@ function text(v: unknown): string {
   return typeof v === 'string' ? v : '\u0001' + JSON.stringify(v);
 }
 
+// Builds share their history entries' times: each distinct text is parsed once.
+const instants = new Map<string, string>();
+const MAX_INSTANTS = 50_000;
+
 /** libimage compares created as instants: an absent time equals only another absent time. */
 function instant(created: unknown): string {
   if (created === undefined) return '-';
-  const t = typeof created === 'string' ? parseGoTime(created) : undefined;
-  // An unparsable time equals only the same text.
-  return t ? `${t.unix}.${t.nanos}` : 'text:' + text(created);
+  if (typeof created !== 'string') return 'text:' + text(created);
+  let key = instants.get(created);
+  if (key === undefined) {
+    const t = parseGoTime(created);
+    // An unparsable time equals only the same text.
+    key = t ? `${t.unix}.${t.nanos}` : 'text:' + created;
+    if (instants.size >= MAX_INSTANTS) instants.clear();
+    instants.set(created, key);
+  }
+  return key;
 }
 
+/** One entry as text that no other entry can share: every field is prefixed by its length. */
 function historyPart(entry: OciHistory | undefined): string {
   const e = entry ?? {};
-  return JSON.stringify([instant(e.created), text(e.created_by), text(e.author), text(e.comment), Boolean(e.empty_layer)]);
+  const t = instant(e.created);
+  const by = text(e.created_by);
+  const author = text(e.author);
+  const comment = text(e.comment);
+  return `${t.length}:${t}${by.length}:${by}${author.length}:${author}${comment.length}:${comment}${e.empty_layer ? 'E' : 'L'};`;
 }
 
 export function factsOf(config: ImageConfigJson): ConfigFacts {
   const diffIds: unknown[] = Array.isArray(config.rootfs?.diff_ids) ? config.rootfs.diff_ids : [];
   const history: Array<OciHistory | undefined> = Array.isArray(config.history) ? config.history : [];
-  const [layersButLastId, layersId] = prefixDigests(diffIds.map((d) => JSON.stringify(text(d))));
+  const [layersButLastId, layersId] = prefixDigests(diffIds.map((d) => `${text(d).length}:${text(d)}`));
   const [historyButLastId, historyId] = prefixDigests(history.map(historyPart));
   const labels = config.config?.Labels;
   return {

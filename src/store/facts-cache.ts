@@ -11,7 +11,8 @@ import * as path from 'node:path';
 import type { ConfigFacts } from './config-facts';
 import { randomInt } from './random';
 
-const FORMAT = 'strata-config-facts/1';
+// Bump whenever facts are computed differently: digests of one way never meet another's.
+const FORMAT = 'strata-config-facts/2';
 
 /** Where Strata keeps caches: $STRATA_CACHE_DIR, else $XDG_CACHE_HOME/strata, else ~/.cache/strata; none with STRATA_NO_CACHE=1. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {

@@ -33,7 +33,7 @@ test('facts saved by one run are read by the next; entries no listing used are d
 test('a corrupt, foreign or malformed cache file is ignored, and then replaced', (t) => {
   const dir = tempDir(t);
   const cache = FactsCache.forStore(dir, '/s', 'vfs');
-  for (const text of ['{not json', JSON.stringify({ format: 'something-else', entries: { 'sha256:1': facts(1) } }), JSON.stringify({ format: 'strata-config-facts/1', entries: { 'sha256:1': { labels: 5 } } })]) {
+  for (const text of ['{not json', JSON.stringify({ format: 'something-else', entries: { 'sha256:1': facts(1) } }), JSON.stringify({ format: 'strata-config-facts/2', entries: { 'sha256:1': { labels: 5 } } })]) {
     fs.writeFileSync(cache.file!, text);
     const c = FactsCache.forStore(dir, '/s', 'vfs');
     assert.equal(c.get('sha256:1'), undefined, text);
