@@ -18,7 +18,13 @@ const FORMAT = 'strata-config-facts/2';
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env.STRATA_NO_CACHE === '1') return undefined;
   if (env.STRATA_CACHE_DIR) return env.STRATA_CACHE_DIR;
-  const base = env.XDG_CACHE_HOME || (os.homedir() ? path.join(os.homedir(), '.cache') : '');
+  let home = '';
+  try {
+    home = os.homedir();
+  } catch {
+    // No home directory (a system account without one): no cache, listing still works.
+  }
+  const base = env.XDG_CACHE_HOME || (home ? path.join(home, '.cache') : '');
   return base ? path.join(base, 'strata') : undefined;
 }
 
