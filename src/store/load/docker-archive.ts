@@ -7,7 +7,7 @@
  * compressed-diff-digest is its diff_id, as with podman.
  */
 import { StoreError } from '../errors';
-import { decompressed } from '../layer/layer-stream';
+import { decompressed } from '../layer/unpack-layer';
 import { printable } from '../tar/tar-split-writer';
 import { cleanTarPath } from '../tar/tar-split-writer';
 import type { TarIndex } from './tar-index';

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { StoreError, fsError, isStoreError } from '../errors';
 import type { LockOptions } from '../lock';
 import type { Store } from '../store';
-import { Compression, decompressed } from '../layer/layer-stream';
+import { Compression, decompressed } from '../layer/unpack-layer';
 import { goQuote } from '../go-json';
 import { goTimeFromConfig, goTimeLocal } from './go-time';
 import { commitImages } from './image-writer';

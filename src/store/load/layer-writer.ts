@@ -14,7 +14,7 @@ import { atomicWriteFile, readJsonArray } from '../json-file';
 import type { LayerRecord } from '../records';
 import type { Store } from '../store';
 import { DriverDirs, type LayerDriver } from '../layer/driver-dirs';
-import { streamLayer, type StreamedLayer } from '../layer/layer-stream';
+import { streamLayer, type StreamedLayer } from '../layer/unpack-layer';
 import { toByteString } from '../layer/root-path';
 import { TarSplitWriter } from '../tar/tar-split-writer';
 import { goNow } from './go-time';

@@ -13,7 +13,7 @@ import * as zlib from 'node:zlib';
 import { StoreError, fsError } from '../errors';
 import { TarReader, TYPE_LINK, TYPE_REG, TYPE_SYMLINK } from '../tar/tar-reader';
 import { cleanTarPath, printable } from '../tar/tar-split-writer';
-import { Compression, detectCompression } from '../layer/layer-stream';
+import { Compression, detectCompression } from '../layer/unpack-layer';
 
 export interface Member {
   name: string;

@@ -315,7 +315,7 @@ test('device nodes are skipped when not running as root', rootOnly, () => {
     );
     fs.chmodSync(layer, 0o644);
     const script = `
-      const { streamLayer } = require(${JSON.stringify(path.resolve(__dirname, '../../../../src/store/layer/layer-stream.js'))});
+      const { streamLayer } = require(${JSON.stringify(path.resolve(__dirname, '../../../../src/store/layer/unpack-layer.js'))});
       const { TarSplitWriter } = require(${JSON.stringify(path.resolve(__dirname, '../../../../src/store/tar/tar-split-writer.js'))});
       const fs = require('node:fs');
       const w = new TarSplitWriter(${JSON.stringify(path.join(root, 'ts.gz'))});

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { TarReader, MAX_SPECIAL_FILE_SIZE } from '../../../../src/store/tar/tar-reader';
 import { TarSplitWriter } from '../../../../src/store/tar/tar-split-writer';
-import { streamLayer } from '../../../../src/store/layer/layer-stream';
+import { streamLayer } from '../../../../src/store/layer/unpack-layer';
 import { toByteString } from '../../../../src/store/layer/root-path';
 import { crc64 } from '../../../../src/store/crc64';
 import { isStoreError } from '../../../../src/store/errors';
