@@ -14,13 +14,12 @@ import {
   MT,
   canChangeLayerCompression,
   manifestType,
-  ociToSchema2,
-  schema2ToOci,
   serializeManifest,
   updateLayerInfos,
   type BlobInfo,
   type ParsedManifest,
 } from './manifest';
+import { ociToSchema2, schema2ToOci } from './manifest-convert';
 
 export type LayerCompression = 'preserve' | 'compress' | 'decompress';
 

@@ -1,13 +1,12 @@
 /*
  * Image manifests as containers/image 5.23 (podman 4.3) handles them while copying an image out
  * of storage: MIME type guessing, parsing into the Go structs (unknown fields are dropped, as Go
- * does), layer-info updates with the compression-variant MIME rules, OCI <-> Docker schema 2
- * conversion (including the OCI config re-serialisation), and Go-exact serialisation. Pure.
+ * does), layer-info updates with the compression-variant MIME rules, and Go-exact serialisation
+ * (format conversion is manifest-convert.ts). Pure.
  */
 import { createHash } from 'node:crypto';
 import { StoreError } from '../errors';
-import { GoMap, RawJson, goMarshal, type GoJsonValue } from '../go-json';
-import { goTimeRoundTrip } from '../go-format';
+import { GoMap, goMarshal, type GoJsonValue } from '../go-json';
 
 export const MT = {
   ociManifest: 'application/vnd.oci.image.manifest.v1+json',
@@ -80,7 +79,7 @@ export interface Schema2Manifest {
 
 export type ParsedManifest = { kind: 'oci'; m: OciManifest } | { kind: 'schema2'; m: Schema2Manifest };
 
-function badManifest(msg: string, cause?: unknown): StoreError {
+export function badManifest(msg: string, cause?: unknown): StoreError {
   return new StoreError('CorruptMetadata', `The image's manifest cannot be used: ${msg}`, {}, { cause });
 }
 
@@ -107,22 +106,22 @@ export function guessManifestType(bytes: Buffer | string): string {
   return '';
 }
 
-function str(v: unknown): string | undefined {
+export function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-function int(v: unknown): number {
+export function int(v: unknown): number {
   return typeof v === 'number' && Number.isFinite(v) ? Math.trunc(v) : 0;
 }
 
-function strMap(v: unknown): Record<string, string> | undefined {
+export function strMap(v: unknown): Record<string, string> | undefined {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
   const out: Record<string, string> = {};
   for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
   return out;
 }
 
-function strList(v: unknown): string[] | undefined {
+export function strList(v: unknown): string[] | undefined {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined;
 }
 
@@ -334,152 +333,6 @@ export function serializeManifest(p: ParsedManifest): Buffer {
       layers: p.m.layers ? p.m.layers.map(schema2DescriptorJson) : null,
     }),
   );
-}
-
-/** manifestOCI1.convertToManifestSchema2. */
-export function ociToSchema2(m: OciManifest): Schema2Manifest {
-  if (m.config.mediaType !== MT.ociConfig) {
-    throw new StoreError('InvalidArgument', `This is not a container image (config type ${m.config.mediaType ?? 'none'}); it cannot be saved in Docker format`);
-  }
-  const layers = (m.layers ?? []).map((d) => {
-    let mediaType: string;
-    switch (d.mediaType) {
-      case MT.ociForeign:
-        mediaType = MT.s2Foreign;
-        break;
-      case MT.ociForeignGzip:
-        mediaType = MT.s2ForeignGzip;
-        break;
-      case MT.ociLayer:
-        mediaType = MT.s2Layer;
-        break;
-      case MT.ociLayerGzip:
-        mediaType = MT.s2LayerGzip;
-        break;
-      case MT.ociLayerZstd:
-      case MT.ociForeignZstd:
-        throw new StoreError('InvalidArgument', `Error during manifest conversion: "${d.mediaType}": zstd compression is not supported for docker images`);
-      default:
-        throw new StoreError('InvalidArgument', `Unknown media type during manifest conversion: "${d.mediaType ?? ''}"`);
-    }
-    return { mediaType, size: d.size, digest: d.digest, urls: d.urls };
-  });
-  return {
-    schemaVersion: 2,
-    mediaType: MT.s2Manifest,
-    config: { mediaType: MT.s2Config, size: m.config.size, digest: m.config.digest, urls: m.config.urls },
-    layers,
-  };
-}
-
-/** manifestSchema2.convertToManifestOCI1: the config is re-serialised as an OCI image config. */
-export function schema2ToOci(m: Schema2Manifest, config: Buffer): { manifest: OciManifest; config: Buffer } {
-  const ociConfig = ociConfigFromDocker(config);
-  const layers = (m.layers ?? []).map((d) => {
-    let mediaType: string;
-    switch (d.mediaType) {
-      case MT.s2Foreign:
-        mediaType = MT.ociForeign;
-        break;
-      case MT.s2ForeignGzip:
-        mediaType = MT.ociForeignGzip;
-        break;
-      case MT.s2Layer:
-        mediaType = MT.ociLayer;
-        break;
-      case MT.s2LayerGzip:
-        mediaType = MT.ociLayerGzip;
-        break;
-      default:
-        throw new StoreError('InvalidArgument', `Unknown media type during manifest conversion: "${d.mediaType}"`);
-    }
-    return { mediaType, size: d.size, digest: d.digest, urls: d.urls };
-  });
-  return {
-    manifest: {
-      schemaVersion: 2,
-      mediaType: MT.ociManifest,
-      config: { mediaType: MT.ociConfig, size: ociConfig.length, digest: 'sha256:' + createHash('sha256').update(ociConfig).digest('hex') },
-      layers,
-    },
-    config: ociConfig,
-  };
-}
-
-/** Case-insensitive member lookup, later members winning, like Go's json.Unmarshal into a struct. */
-function member(obj: Record<string, unknown>, key: string): unknown {
-  let found: unknown;
-  const lower = key.toLowerCase();
-  for (const [k, v] of Object.entries(obj)) if (k.toLowerCase() === lower) found = v;
-  return found;
-}
-
-function goTime(v: unknown, what: string): string | undefined {
-  if (v === undefined || v === null) return undefined;
-  const t = typeof v === 'string' ? goTimeRoundTrip(v) : undefined;
-  if (t === undefined) throw badManifest(`the config's ${what} time ${JSON.stringify(v)} is not an RFC 3339 time`);
-  return t;
-}
-
-function setOf(v: unknown): GoMap | undefined {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
-  const keys = Object.keys(v);
-  if (keys.length === 0) return undefined;
-  return new GoMap(Object.fromEntries(keys.map((k) => [k, new RawJson('{}')])));
-}
-
-/** json.Marshal(imgspecv1.Image) of the config unmarshalled into that struct (image-spec 1.1.0-rc2). */
-export function ociConfigFromDocker(config: Buffer): Buffer {
-  let obj: Record<string, unknown>;
-  try {
-    obj = JSON.parse(config.toString('utf8')) as Record<string, unknown>;
-  } catch (e) {
-    throw badManifest('the image config is not valid JSON', e);
-  }
-  const c = (member(obj, 'config') ?? {}) as Record<string, unknown>;
-  const labels = strMap(member(c, 'Labels'));
-  const rootfs = (member(obj, 'rootfs') ?? {}) as Record<string, unknown>;
-  const diffIds = strList(member(rootfs, 'diff_ids'));
-  const history = member(obj, 'history');
-  const nonEmpty = (s: unknown): string | undefined => (typeof s === 'string' && s !== '' ? s : undefined);
-  const list = (v: unknown): string[] | undefined => {
-    const l = strList(v);
-    return l && l.length > 0 ? l : undefined;
-  };
-  const out: GoJsonValue = {
-    created: goTime(member(obj, 'created'), 'created'),
-    author: nonEmpty(member(obj, 'author')),
-    architecture: str(member(obj, 'architecture')) ?? '',
-    variant: nonEmpty(member(obj, 'variant')),
-    os: str(member(obj, 'os')) ?? '',
-    'os.version': nonEmpty(member(obj, 'os.version')),
-    'os.features': list(member(obj, 'os.features')),
-    config: {
-      User: nonEmpty(member(c, 'User')),
-      ExposedPorts: setOf(member(c, 'ExposedPorts')),
-      Env: list(member(c, 'Env')),
-      Entrypoint: list(member(c, 'Entrypoint')),
-      Cmd: list(member(c, 'Cmd')),
-      Volumes: setOf(member(c, 'Volumes')),
-      WorkingDir: nonEmpty(member(c, 'WorkingDir')),
-      Labels: labels && Object.keys(labels).length > 0 ? new GoMap(labels) : undefined,
-      StopSignal: nonEmpty(member(c, 'StopSignal')),
-    },
-    rootfs: { type: str(member(rootfs, 'type')) ?? '', diff_ids: diffIds ?? null },
-    history: Array.isArray(history) && history.length > 0
-      ? history.map((h: unknown, i: number) => {
-          const e = (h ?? {}) as Record<string, unknown>;
-          return {
-            created: goTime(member(e, 'created'), `history[${i}]`),
-            created_by: nonEmpty(member(e, 'created_by')),
-            author: nonEmpty(member(e, 'author')),
-            comment: nonEmpty(member(e, 'comment')),
-            empty_layer: member(e, 'empty_layer') === true ? true : undefined,
-          };
-        })
-      : undefined,
-  };
-  return Buffer.from(goMarshal(out));
 }
 
 /** manifest.Digest for the manifests this module produces (no schema 1 signatures to strip). */
