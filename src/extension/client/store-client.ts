@@ -275,20 +275,7 @@ export class StoreClient extends Disposable {
     progress: vscode.Progress<{ message?: string; increment?: number }>,
     token: vscode.CancellationToken,
   ): Promise<{ bytes: number }> {
-    const client = this.ready();
-    const workDoneToken = `strata-save-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-    let last = 0;
-    const sub = client.onProgress(WorkDoneProgress.type, workDoneToken, (v) => {
-      if (v.kind === 'end') return;
-      const pct = v.percentage ?? last;
-      progress.report({ message: v.message, increment: Math.max(0, pct - last) });
-      last = pct;
-    });
-    try {
-      return await client.sendRequest(SaveImage.type, { ...params, workDoneToken }, token);
-    } finally {
-      sub.dispose();
-    }
+    return this.withWorkDone('save', progress, (workDoneToken) => this.ready().sendRequest(SaveImage.type, { ...params, workDoneToken }, token));
   }
 }
 

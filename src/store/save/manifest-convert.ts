@@ -10,31 +10,27 @@ import { GoMap, RawJson, goMarshal, type GoJsonValue } from '../go-json';
 import { goTimeRoundTrip } from '../go-format';
 import { MT, badManifest, str, strList, strMap, type OciManifest, type Schema2Manifest } from './manifest';
 
+/** Layer media types c/image converts between the two formats (foreign layers included). */
+const OCI_TO_SCHEMA2_LAYER = new Map<string, string>([
+  [MT.ociForeign, MT.s2Foreign],
+  [MT.ociForeignGzip, MT.s2ForeignGzip],
+  [MT.ociLayer, MT.s2Layer],
+  [MT.ociLayerGzip, MT.s2LayerGzip],
+]);
+const SCHEMA2_TO_OCI_LAYER = new Map([...OCI_TO_SCHEMA2_LAYER].map(([oci, s2]) => [s2, oci]));
+
 /** manifestOCI1.convertToManifestSchema2. */
 export function ociToSchema2(m: OciManifest): Schema2Manifest {
   if (m.config.mediaType !== MT.ociConfig) {
     throw new StoreError('InvalidArgument', `This is not a container image (config type ${m.config.mediaType ?? 'none'}); it cannot be saved in Docker format`);
   }
   const layers = (m.layers ?? []).map((d) => {
-    let mediaType: string;
-    switch (d.mediaType) {
-      case MT.ociForeign:
-        mediaType = MT.s2Foreign;
-        break;
-      case MT.ociForeignGzip:
-        mediaType = MT.s2ForeignGzip;
-        break;
-      case MT.ociLayer:
-        mediaType = MT.s2Layer;
-        break;
-      case MT.ociLayerGzip:
-        mediaType = MT.s2LayerGzip;
-        break;
-      case MT.ociLayerZstd:
-      case MT.ociForeignZstd:
+    const mediaType = OCI_TO_SCHEMA2_LAYER.get(d.mediaType ?? '');
+    if (mediaType === undefined) {
+      if (d.mediaType === MT.ociLayerZstd || d.mediaType === MT.ociForeignZstd) {
         throw new StoreError('InvalidArgument', `Error during manifest conversion: "${d.mediaType}": zstd compression is not supported for docker images`);
-      default:
-        throw new StoreError('InvalidArgument', `Unknown media type during manifest conversion: "${d.mediaType ?? ''}"`);
+      }
+      throw new StoreError('InvalidArgument', `Unknown media type during manifest conversion: "${d.mediaType ?? ''}"`);
     }
     return { mediaType, size: d.size, digest: d.digest, urls: d.urls };
   });
@@ -50,23 +46,8 @@ export function ociToSchema2(m: OciManifest): Schema2Manifest {
 export function schema2ToOci(m: Schema2Manifest, config: Buffer): { manifest: OciManifest; config: Buffer } {
   const ociConfig = ociConfigFromDocker(config);
   const layers = (m.layers ?? []).map((d) => {
-    let mediaType: string;
-    switch (d.mediaType) {
-      case MT.s2Foreign:
-        mediaType = MT.ociForeign;
-        break;
-      case MT.s2ForeignGzip:
-        mediaType = MT.ociForeignGzip;
-        break;
-      case MT.s2Layer:
-        mediaType = MT.ociLayer;
-        break;
-      case MT.s2LayerGzip:
-        mediaType = MT.ociLayerGzip;
-        break;
-      default:
-        throw new StoreError('InvalidArgument', `Unknown media type during manifest conversion: "${d.mediaType}"`);
-    }
+    const mediaType = SCHEMA2_TO_OCI_LAYER.get(d.mediaType ?? '');
+    if (mediaType === undefined) throw new StoreError('InvalidArgument', `Unknown media type during manifest conversion: "${d.mediaType}"`);
     return { mediaType, size: d.size, digest: d.digest, urls: d.urls };
   });
   return {
