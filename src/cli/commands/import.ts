@@ -4,6 +4,7 @@
  */
 import type { Command } from '../args';
 import { openStore, UsageError } from '../args';
+import { interruptible } from '../interrupt';
 
 export const importCommand: Command = {
   name: 'import',
@@ -14,23 +15,16 @@ export const importCommand: Command = {
     if (file === undefined || rest.length > 0) throw new UsageError('import needs FILE and at most one REFERENCE');
     if (file === '-' || /^https?:\/\//.test(file)) throw new UsageError('import reads a local file; stdin and URLs are not supported');
     const store = openStore(global);
-    const ac = new AbortController();
-    const onSignal = (): void => ac.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    try {
+    await interruptible(async (signal) => {
       // Loaded on first use: listing need not pay for the writer's modules at start-up.
       const { importTarball } = await import('../../store/load/import');
       const result = await importTarball(store, file, {
         reference,
         os: typeof args.flags.os === 'string' ? args.flags.os : undefined,
         arch: typeof args.flags.arch === 'string' ? args.flags.arch : undefined,
-        signal: ac.signal,
+        signal,
       });
       out(`sha256:${result.id}\n`);
-    } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    }
+    });
   },
 };

@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Command } from '../args';
 import { openStore, UsageError } from '../args';
+import { interruptible } from '../interrupt';
 
 /** podman load reads stdin into a temporary file first when no -i is given. */
 async function stdinToFile(): Promise<{ file: string; cleanup: () => void }> {
@@ -28,26 +29,22 @@ export const loadCommand: Command = {
     const fromStdin = typeof args.flags.input !== 'string' || args.flags.input === '' ? await stdinToFile() : undefined;
     const input = fromStdin?.file ?? (args.flags.input as string);
     const quiet = args.flags.quiet === true;
-    const ac = new AbortController();
-    const onSignal = (): void => ac.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
     try {
-      // Loaded on first use: listing need not pay for the writer's modules at start-up.
-      const { loadArchive } = await import('../../store/load/load');
-      const result = await loadArchive(store, input, {
-        signal: ac.signal,
-        onProgress: quiet
-          ? undefined
-          : (p) => {
-              if (p.kind === 'layer' && p.done) process.stderr.write(`${p.reused ? 'Reusing' : 'Copied'} blob ${p.digest}\n`);
-            },
+      await interruptible(async (signal) => {
+        // Loaded on first use: listing need not pay for the writer's modules at start-up.
+        const { loadArchive } = await import('../../store/load/load');
+        const result = await loadArchive(store, input, {
+          signal,
+          onProgress: quiet
+            ? undefined
+            : (p) => {
+                if (p.kind === 'layer' && p.done) process.stderr.write(`${p.reused ? 'Reusing' : 'Copied'} blob ${p.digest}\n`);
+              },
+        });
+        for (const name of result.loaded) out(`Loaded image: ${name}\n`);
       });
-      for (const name of result.loaded) out(`Loaded image: ${name}\n`);
     } finally {
       fromStdin?.cleanup();
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
     }
   },
 };

@@ -4,6 +4,7 @@
  */
 import type { Command } from '../args';
 import { openStore, UsageError } from '../args';
+import { interruptible } from '../interrupt';
 import type { SaveFormat } from '../../store/save';
 
 export const saveCommand: Command = {
@@ -34,12 +35,8 @@ export const saveCommand: Command = {
       output = '/dev/stdout';
       quiet = true;
     }
-    const controller = new AbortController();
-    const onSignal = (): void => controller.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
     const store = openStore(global);
-    try {
+    return interruptible(async (signal) => {
       await saveImages(store, {
         names: args.positional,
         output,
@@ -48,7 +45,7 @@ export const saveCommand: Command = {
         compress: Boolean(args.flags.compress),
         uncompressed: Boolean(args.flags.uncompressed),
         overwrite: Boolean(args.flags.overwrite),
-        signal: controller.signal,
+        signal,
         onProgress: quiet
           ? undefined
           : (p) => {
@@ -58,10 +55,7 @@ export const saveCommand: Command = {
               else process.stderr.write('Writing manifest to image destination\n');
             },
       });
-    } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    }
-    return controller.signal.aborted ? 130 : 0;
+      return signal.aborted ? 130 : 0;
+    });
   },
 };
