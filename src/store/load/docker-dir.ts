@@ -5,7 +5,7 @@
  */
 import { StoreError } from '../errors';
 import type { BlobProvider } from './blob-provider';
-import { MAX_CONFIG_SIZE, MAX_MANIFEST_SIZE, configDiffIDs, parseManifest, sha256, type SourceImage } from './image-source';
+import { MAX_CONFIG_SIZE, MAX_MANIFEST_SIZE, layersFromBlobs, parseManifest, sha256, type SourceImage } from './image-source';
 
 function blobFile(digest: string): string {
   return digest.split(':')[1]!;
@@ -18,15 +18,6 @@ export async function readDockerDir(p: BlobProvider): Promise<SourceImage> {
   if (sha256(config) !== parsed.configDigest) {
     throw new StoreError('DigestMismatch', `The image config does not match its digest ${parsed.configDigest}`);
   }
-  const diffIDs = configDiffIDs(config, 'The image config');
-  if (diffIDs.length !== parsed.layers.length) {
-    throw new StoreError('InvalidArchive', `Inconsistent layer count: ${parsed.layers.length} in manifest, ${diffIDs.length} in config`);
-  }
-  const layers = parsed.layers.map((l, i) => {
-    if (p.size(blobFile(l.digest)) === undefined) {
-      throw new StoreError('InvalidArchive', `The manifest names layer ${l.digest}, which is missing from the directory`, { digest: l.digest });
-    }
-    return { blobDigest: l.digest, blobSize: l.size, diffID: diffIDs[i]!, open: () => p.open(blobFile(l.digest)) };
-  });
+  const layers = layersFromBlobs(p, parsed, config, blobFile, 'directory');
   return { manifest, config, configDigest: parsed.configDigest, layers, names: [], naming: 'normalize' };
 }

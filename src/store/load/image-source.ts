@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { StoreError } from '../errors';
+import type { BlobProvider } from './blob-provider';
 
 export const MEDIA_TYPE_OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 export const MEDIA_TYPE_OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
@@ -118,6 +119,23 @@ export function configDiffIDs(config: Buffer, what: string): string[] {
   const ids = rootfs.diff_ids ?? [];
   if (!Array.isArray(ids)) throw new StoreError('InvalidArchive', `${what} has a malformed rootfs.diff_ids`);
   return ids.map((d, i) => checkDigest(d, `${what} (diff_ids[${i}])`));
+}
+
+/**
+ * The manifest's layers paired with the config's diff IDs, each read from `fileOf(digest)` in a
+ * directory-like source (`where`: "directory", "layout"); a missing blob is an InvalidArchive.
+ */
+export function layersFromBlobs(p: BlobProvider, parsed: ParsedManifest, config: Buffer, fileOf: (digest: string) => string, where: string): SourceLayer[] {
+  const diffIDs = configDiffIDs(config, 'The image config');
+  if (diffIDs.length !== parsed.layers.length) {
+    throw new StoreError('InvalidArchive', `Inconsistent layer count: ${parsed.layers.length} in manifest, ${diffIDs.length} in config`);
+  }
+  return parsed.layers.map((l, i) => {
+    if (p.size(fileOf(l.digest)) === undefined) {
+      throw new StoreError('InvalidArchive', `The manifest names layer ${l.digest}, which is missing from the ${where}`, { digest: l.digest });
+    }
+    return { blobDigest: l.digest, blobSize: l.size, diffID: diffIDs[i]!, open: () => p.open(fileOf(l.digest)) };
+  });
 }
 
 /** The config's "created" string, if any. */

@@ -13,7 +13,7 @@ import {
   MEDIA_TYPE_DOCKER_LIST,
   MEDIA_TYPE_OCI_INDEX,
   checkDigest,
-  configDiffIDs,
+  layersFromBlobs,
   parseJson,
   parseManifest,
   sha256,
@@ -56,16 +56,7 @@ export async function readOciLayout(p: BlobProvider, nameFromPath: string | unde
   const manifest = await readVerified(p, manifestDigest, MAX_MANIFEST_SIZE, 'The image manifest');
   const parsed = parseManifest(manifest, 'The image manifest');
   const config = await readVerified(p, parsed.configDigest, MAX_CONFIG_SIZE, 'The image config');
-  const diffIDs = configDiffIDs(config, 'The image config');
-  if (diffIDs.length !== parsed.layers.length) {
-    throw new StoreError('InvalidArchive', `Inconsistent layer count: ${parsed.layers.length} in manifest, ${diffIDs.length} in config`);
-  }
-  const layers = parsed.layers.map((l, i) => {
-    if (p.size(blobPath(l.digest)) === undefined) {
-      throw new StoreError('InvalidArchive', `The manifest names layer ${l.digest}, which is missing from the layout`, { digest: l.digest });
-    }
-    return { blobDigest: l.digest, blobSize: l.size, diffID: diffIDs[i]!, open: () => p.open(blobPath(l.digest)) };
-  });
+  const layers = layersFromBlobs(p, parsed, config, blobPath, 'layout');
 
   let names: string[] = [];
   if (nameFromPath !== undefined) {
