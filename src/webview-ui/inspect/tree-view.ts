@@ -1,27 +1,23 @@
 /*
  * The Inspect tab: a keyboard-driven collapsible JSON tree with search (filter or highlight), match
  * navigation and copy of value / jq path / whole JSON. Model logic lives in json-tree.ts and
- * tree-state.ts; this file only turns rows into DOM (textContent only) and events into state.
+ * tree-state.ts, a row's DOM in tree-row.ts; this file turns events into state and rows into the list.
  */
 import type { CopyKind } from '../../shared/webview-protocol';
-import { clear, el, text } from '../dom';
+import { clear, el } from '../dom';
 import { icon } from './icons';
 import {
   DEFAULT_EXPANDED,
   buildTree,
-  childSummary,
   copyText,
   jqPath,
-  valueHint,
   type JsonTreeModel,
   type TreeNode,
 } from './json-tree';
-import { segment, type Range } from './text-ranges';
 import { CHILD_PAGE, TreeExpansion, limitToShow, rowId, searchTree, visibleRows, type Row, type SearchResult } from './tree-state';
 import { iconButton, toggleButton } from './widgets';
+import { INDENT_PX, renderNodeRow } from './tree-row';
 
-/** Pixels of indentation per tree level. */
-const INDENT_PX = 16;
 /** Rows moved by PageUp/PageDown. */
 const PAGE_ROWS = 10;
 /** Delay before a typed query is applied, so typing in a large tree stays smooth. */
@@ -201,7 +197,7 @@ export class TreeView {
     const frag = document.createDocumentFragment();
     const currentId = this.current >= 0 ? this.search?.matches[this.current]?.id : undefined;
     for (const row of this.rows) {
-      const e = row.kind === 'node' ? this.renderRow(row, row.node.id === currentId) : this.renderMore(row);
+      const e = row.kind === 'node' ? renderNodeRow(row, { selected: row.node.id === this.selected, isCurrent: row.node.id === currentId, search: this.search }) : this.renderMore(row);
       this.rowElements.set(rowId(row), e);
       frag.append(e);
     }
@@ -263,49 +259,6 @@ export class TreeView {
   private copyTarget(kind: 'value' | 'path'): void {
     const node = this.actionTarget === null ? undefined : this.model.byId.get(this.actionTarget);
     if (node) this.copyNode(node, kind);
-  }
-
-  private renderRow(row: Extract<Row, { kind: 'node' }>, isCurrent: boolean): HTMLElement {
-    const { node } = row;
-    const selected = node.id === this.selected;
-    const e = el('div', {
-      className: `row kind-${node.kind}${selected ? ' selected' : ''}${isCurrent ? ' current-match' : ''}`,
-      attrs: {
-        role: 'treeitem',
-        'aria-level': String(node.depth + 1),
-        'aria-selected': String(selected),
-        tabindex: '-1',
-        'data-id': node.id,
-      },
-    });
-    if (row.expandable) e.setAttribute('aria-expanded', String(row.expanded));
-    e.style.paddingLeft = `${node.depth * INDENT_PX + 4}px`;
-
-    e.append(
-      row.expandable
-        ? el('span', { className: 'twistie', attrs: { 'data-action': 'toggle' } }, [icon(row.expanded ? 'chevronDown' : 'chevronRight')])
-        : el('span', { className: 'twistie' }),
-    );
-    const key = el('span', { className: typeof node.path[node.path.length - 1] === 'number' ? 'key index' : 'key' });
-    appendMarked(key, node.keyText, this.search?.keyRanges.get(node.id));
-    e.append(key, el('span', { className: 'colon', text: ': ' }));
-    if (row.expandable || node.kind === 'object' || node.kind === 'array') {
-      // Collapsed (or empty) containers show their brackets as a stand-in for the hidden content.
-      const [open, close] = node.kind === 'array' ? ['[', ']'] : ['{', '}'];
-      if (!row.expanded) e.append(el('span', { className: 'punct', text: node.children.length ? `${open}…${close}` : `${open}${close}` }));
-      e.append(el('span', { className: 'summary', text: childSummary(node) }));
-    } else {
-      const value = el('span', { className: `value ${node.kind}` });
-      if (node.kind === 'string') value.append(el('span', { className: 'quote', text: '"' }));
-      const inner = el('span', { className: 'value-text' });
-      appendMarked(inner, node.valueText, this.search?.valueRanges.get(node.id));
-      value.append(inner);
-      if (node.kind === 'string') value.append(el('span', { className: 'quote', text: '"' }));
-      e.append(value);
-      const hint = valueHint(node, Date.now());
-      if (hint) e.append(el('span', { className: 'hint', text: hint }));
-    }
-    return e;
   }
 
   private copyNode(node: TreeNode, kind: 'value' | 'path'): void {
@@ -456,16 +409,5 @@ export class TreeView {
       e.preventDefault();
       e.stopPropagation();
     }
-  }
-}
-
-/** Appends `s` to `parent` as text nodes, wrapping the given ranges in <mark>. */
-export function appendMarked(parent: HTMLElement, s: string, ranges: readonly Range[] | undefined): void {
-  if (!ranges?.length) {
-    parent.append(text(s));
-    return;
-  }
-  for (const seg of segment(s, 0, ranges)) {
-    parent.append(seg.mark >= 0 ? el('mark', { text: seg.text }) : text(seg.text));
   }
 }
