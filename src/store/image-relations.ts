@@ -10,8 +10,6 @@ import { areParentAndChild, isParentByFacts, type ConfigFacts } from './config-f
 import type { ImageEntry, StoreSnapshot } from './snapshot';
 import type { Store } from './store';
 
-export { areParentAndChild };
-
 export class ImageRelations {
   private readonly emptyImages: ImageEntry[];
   private readonly parentCache = new Map<string, ImageEntry | null>();

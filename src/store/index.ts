@@ -12,7 +12,8 @@ export { listImages, summarizeImage, imageRows, formatImagesJson, formatImagesTa
 export { inspectImage, formatInspectJson, type InspectResult } from './inspect';
 export { imageHistory, formatHistoryJson, formatHistoryTable, type HistoryRow, MISSING_ID } from './history';
 export { imageTree, formatImageTree, printTree, topLayerTags, type TreeNode } from './image-tree';
-export { relationsOf, ImageRelations, areParentAndChild } from './image-relations';
+export { relationsOf, ImageRelations } from './image-relations';
+export { areParentAndChild } from './config-facts';
 export { repoTagsOf, repoDigestsOf, digestsOf, effectiveDigest } from './image-names';
 export type { ImageDetails, ImageConfigJson, ManifestJson } from './image-details';
 export {
