@@ -3,6 +3,7 @@
  * differential tests against podman. Global flags use podman's names so both tools can be run
  * with the same arguments. Exit code 0 on success, 125 (as podman) with a one-line error on failure, 2 on usage.
  */
+import './heap';
 import * as fs from 'node:fs';
 import { StoreError } from '../store/errors';
 import { COMMANDS } from './commands';
