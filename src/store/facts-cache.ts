@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ConfigFacts } from './config-facts';
 import { randomInt } from './random';
+import { readTextFile } from './text-file';
 
 // Bump whenever facts are computed differently: digests of one way never meet another's.
 const FORMAT = 'strata-config-facts/2';
@@ -107,7 +108,7 @@ export class FactsCache {
     if (!this.file) return;
     let parsed: unknown;
     try {
-      parsed = JSON.parse(fs.readFileSync(this.file, 'utf8'));
+      parsed = JSON.parse(readTextFile(this.file));
     } catch {
       return;
     }

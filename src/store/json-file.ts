@@ -7,13 +7,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomInt } from './random';
+import { readTextFile } from './text-file';
 import { StoreError, fsError } from './errors';
 
 /** Parses a JSON array file; missing or 0-byte files are []. */
 export function readJsonArray<T>(file: string, what: string): T[] {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readTextFile(file);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw fsError(e, file, what);

@@ -10,6 +10,7 @@ import { StoreError, fsError } from './errors';
 import { resolveStoreConfig, effectiveDriver, type ConfigOverrides, type ConfigEnvironment, type StoreConfig } from './config';
 import { lock, type HeldLock, type LockOptions } from './lock';
 import { readJsonArray } from './json-file';
+import { readTextFile } from './text-file';
 import { bigDataFileName } from './big-data';
 import type { ContainerRecord, ImageRecord, LayerFileKind, LayerRecord, MountPointRecord } from './records';
 import { StoreSnapshot, type ImageEntry, type LayerEntry } from './snapshot';
@@ -272,7 +273,7 @@ export class Store {
   readImageBigDataUnlocked(image: ImageEntry, key: string, encoding?: 'utf8'): Buffer | string {
     const file = this.imageBigDataPath(image, key);
     try {
-      return encoding ? fs.readFileSync(file, encoding) : fs.readFileSync(file);
+      return encoding ? readTextFile(file) : fs.readFileSync(file);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
         throw new StoreError('MissingBigData', `Image ${image.record.id.slice(0, 12)} is missing its "${key}" data (${file})`, {
