@@ -6,6 +6,19 @@ import { existsSync } from 'node:fs';
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
+// `import * as fs from 'node:fs'` becomes, in every module that writes it, a copy of the whole
+// module object (esbuild's __toESM): 73 copies when the CLI loads, 5-10 ms of each run. Routed
+// through one bundled module per builtin, each builtin is copied once and shared.
+const builtinsOnce = {
+  name: 'builtins-once',
+  setup(build) {
+    build.onResolve({ filter: /^node:[a-z0-9_/]+$/ }, (args) =>
+      args.namespace === 'builtin-once' ? { path: args.path, external: true } : { path: args.path, namespace: 'builtin-once' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'builtin-once' }, (args) => ({ contents: `export * from ${JSON.stringify(args.path)};`, loader: 'js' }));
+  },
+};
+
 const common = {
   bundle: true,
   sourcemap: !production,
@@ -22,12 +35,13 @@ const entries = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    plugins: [builtinsOnce],
     // Every command pays for parsing the bundle: a quarter less text is a few ms per run. Names
     // are kept, so stack traces still read.
     minifyWhitespace: true,
     minifySyntax: true,
   },
-  { entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js', platform: 'node', format: 'cjs', target: 'node20' },
+  { entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js', platform: 'node', format: 'cjs', target: 'node20', plugins: [builtinsOnce] },
   {
     entryPoints: ['src/extension/extension.ts'],
     outfile: 'dist/extension.js',
@@ -35,6 +49,7 @@ const entries = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode', 'koffi'],
+    plugins: [builtinsOnce],
   },
   {
     entryPoints: ['src/webview-ui/inspect/main.ts'],
