@@ -273,7 +273,7 @@ export class Store {
   readImageBigDataUnlocked(image: ImageEntry, key: string, encoding?: 'utf8'): Buffer | string {
     const file = this.imageBigDataPath(image, key);
     try {
-      return encoding ? readTextFile(file) : fs.readFileSync(file);
+      return encoding ? readTextFile(file, image.record['big-data-sizes']?.[key]) : fs.readFileSync(file);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
         throw new StoreError('MissingBigData', `Image ${image.record.id.slice(0, 12)} is missing its "${key}" data (${file})`, {

@@ -23,22 +23,22 @@ export function decodeText(bytes: Buffer): string {
   return bytes.toString(isAscii?.(bytes) ? 'latin1' : 'utf8');
 }
 
-/** fs.readFileSync(file, 'utf8'), with the same errors. */
-export function readTextFile(file: string): string {
+/**
+ * fs.readFileSync(file, 'utf8'), with the same errors. `expectedSize`, the size c/storage
+ * recorded for the file, saves the read that would only find the end of the file.
+ */
+export function readTextFile(file: string, expectedSize?: number): string {
   const fd = fs.openSync(file, 'r');
   try {
-    // One byte more than the size, so a file read whole is known to be whole without a second read.
-    let buf = bufferOf(fs.fstatSync(fd).size + 1);
+    let buf = scratchOf(expectedSize === undefined ? 0 : expectedSize + 1);
     let length = 0;
     for (;;) {
       const n = fs.readSync(fd, buf, length, buf.length - length, null);
       if (n === 0) break;
       length += n;
-      if (length < buf.length) continue;
-      // The file grew while being read: keep going in a larger buffer.
-      const larger = Buffer.allocUnsafeSlow(buf.length * 2);
-      buf.copy(larger, 0, 0, length);
-      buf = larger;
+      // The recorded size, with room left in the buffer: a longer file would have filled it.
+      if (length === expectedSize && length < buf.length) break;
+      if (length === buf.length) buf = larger(buf, length, fs.fstatSync(fd).size + 1);
     }
     return decodeText(buf.subarray(0, length));
   } finally {
@@ -46,10 +46,18 @@ export function readTextFile(file: string): string {
   }
 }
 
-function bufferOf(size: number): Buffer {
+/** A buffer of at least `size` bytes: the scratch buffer, or one of its own beyond MAX_SCRATCH. */
+function scratchOf(size: number): Buffer {
   if (scratch && scratch.length >= size) return scratch;
   if (size > MAX_SCRATCH) return Buffer.allocUnsafeSlow(size);
-  // Rounded up to a power of two (at least 64 KiB), so a store's files rarely need a second one.
+  // A power of two (at least 64 KiB), so a store's files rarely need a second one.
   scratch = Buffer.allocUnsafeSlow(Math.max(1 << 16, 2 ** Math.ceil(Math.log2(size))));
   return scratch;
+}
+
+/** A buffer holding the first `length` bytes of `buf`, with room for `size` (or twice as many). */
+function larger(buf: Buffer, length: number, size: number): Buffer {
+  const next = scratchOf(Math.max(size, buf.length * 2));
+  buf.copy(next, 0, 0, length);
+  return next;
 }

@@ -52,3 +52,16 @@ test('errors are the file system errors fs.readFileSync gives', (t) => {
   assert.throws(() => readTextFile(path.join(dir, 'missing')), { code: 'ENOENT' });
   assert.throws(() => readTextFile(dir), { code: 'EISDIR' });
 });
+
+test('a recorded size that is wrong changes nothing: the file is read to its end', (t) => {
+  const dir = tempDir(t);
+  const file = path.join(dir, 'config');
+  const content = '{"history":[' + '{"created_by":"RUN x"},'.repeat(5000) + '{}]}';
+  fs.writeFileSync(file, content);
+  for (const size of [content.length, 0, 10, content.length - 1, content.length + 1, (1 << 16) - 1, 1 << 20]) {
+    assert.equal(readTextFile(file, size), content, `recorded size ${size}`);
+  }
+  fs.writeFileSync(file, '');
+  assert.equal(readTextFile(file, 0), '');
+  assert.equal(readTextFile(file, 5), '');
+});
