@@ -14,6 +14,8 @@ import { readTextFile } from './text-file';
 
 // Bump whenever facts are computed differently: digests of one way never meet another's.
 const FORMAT = 'strata-config-facts/2';
+/** Longer file names (stores deep in the file system) are shortened, and keep their store inside. */
+const MAX_NAME = 120;
 
 /** Where Strata keeps caches: $STRATA_CACHE_DIR, else $XDG_CACHE_HOME/strata, else ~/.cache/strata; none with STRATA_NO_CACHE=1. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -48,16 +50,22 @@ export class FactsCache {
   /** Digests asked for since the last save: what the next save keeps. */
   private readonly used = new Set<string>();
 
-  /** `file` undefined: a cache in memory only. */
-  constructor(readonly file: string | undefined) {}
+  /**
+   * `file` undefined: a cache in memory only. `graphRoot` is written into the file, so that a
+   * cache whose store is gone can be told apart and removed.
+   */
+  constructor(
+    readonly file: string | undefined,
+    private readonly graphRoot?: string,
+  ) {}
 
   /** The cache file of the store at `graphRoot` under `dir`. */
   static forStore(dir: string | undefined, graphRoot: string, driver: string): FactsCache {
     if (!dir) return new FactsCache(undefined);
     // The name only has to be stable and distinct per store; no secret is involved.
     const name = Buffer.from(`${driver}:${graphRoot}`).toString('base64url');
-    const short = name.length > 120 ? name.slice(0, 60) + '-' + name.length + '-' + name.slice(-59) : name;
-    return new FactsCache(path.join(dir, `facts-${short}.json`));
+    const short = name.length > MAX_NAME ? name.slice(0, 60) + '-' + name.length + '-' + name.slice(-59) : name;
+    return new FactsCache(path.join(dir, `facts-${short}.json`), graphRoot);
   }
 
   get(digest: string): ConfigFacts | undefined {
@@ -87,10 +95,11 @@ export class FactsCache {
     const tmp = `${this.file}.tmp-${process.pid}-${randomInt(1, 2 ** 31 - 1)}`;
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
-      fs.writeFileSync(tmp, JSON.stringify({ format: FORMAT, entries: kept }), { mode: 0o600 });
+      fs.writeFileSync(tmp, JSON.stringify({ format: FORMAT, graphRoot: this.graphRoot, entries: kept }), { mode: 0o600 });
       fs.renameSync(tmp, this.file);
       this.entries = new Map(Object.entries(kept));
       this.dirty = false;
+      removeCachesOfGoneStores(path.dirname(this.file), this.file);
     } catch {
       // A cache that cannot be written is only a slower next listing.
       try {
@@ -115,5 +124,48 @@ export class FactsCache {
     const doc = parsed as { format?: unknown; entries?: unknown };
     if (doc?.format !== FORMAT || typeof doc.entries !== 'object' || doc.entries === null) return;
     for (const [digest, f] of Object.entries(doc.entries)) if (isFacts(f)) this.entries.set(digest, f);
+  }
+}
+
+/**
+ * Removes the cache files, beside `kept`, of stores whose graph root no longer exists (a test's
+ * store, a removed user): nothing else would ever read or delete them. Runs only when a cache
+ * was just written, so a listing served from its cache pays nothing for it. A file whose store
+ * cannot be told (foreign, unreadable) is left alone.
+ */
+export function removeCachesOfGoneStores(dir: string, kept: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const file = path.join(dir, name);
+    if (file === kept || !/^facts-.*\.json$/.test(name)) continue;
+    const graphRoot = graphRootOf(file, name);
+    if (graphRoot === undefined || fs.existsSync(graphRoot)) continue;
+    try {
+      fs.rmSync(file, { force: true });
+    } catch {
+      // Another user's file, or a read-only directory: it stays.
+    }
+  }
+}
+
+/** The graph root a cache file belongs to: from its name when whole, else from its content. */
+function graphRootOf(file: string, name: string): string | undefined {
+  const encoded = name.slice('facts-'.length, -'.json'.length);
+  // Names of more than MAX_NAME characters were shortened (forStore) and no longer decode.
+  if (encoded.length <= MAX_NAME && /^[A-Za-z0-9_-]+$/.test(encoded)) {
+    const storeKey = Buffer.from(encoded, 'base64url').toString('utf8');
+    const colon = storeKey.indexOf(':');
+    if (colon > 0 && path.isAbsolute(storeKey.slice(colon + 1))) return storeKey.slice(colon + 1);
+  }
+  try {
+    const graphRoot = (JSON.parse(readTextFile(file)) as { graphRoot?: unknown }).graphRoot;
+    return typeof graphRoot === 'string' && path.isAbsolute(graphRoot) ? graphRoot : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -58,3 +58,39 @@ test('the cache directory follows STRATA_CACHE_DIR, XDG_CACHE_HOME and STRATA_NO
   assert.equal(defaultCacheDir({ XDG_CACHE_HOME: '/x' }), '/x/strata');
   assert.equal(defaultCacheDir({ STRATA_NO_CACHE: '1', STRATA_CACHE_DIR: '/c' }), undefined);
 });
+
+test('writing a cache removes the caches of stores that no longer exist, and only those', (t) => {
+  const dir = tempDir(t);
+  const stores = tempDir(t);
+  const live = path.join(stores, 'live');
+  const gone = path.join(stores, 'gone');
+  // Deep enough that the file name is shortened and the store is known only from the content.
+  const deepGone = path.join(stores, 'x'.repeat(150), 'gone');
+  const deepLive = path.join(stores, 'y'.repeat(150), 'live');
+  for (const d of [live, gone, deepGone, deepLive]) fs.mkdirSync(d, { recursive: true });
+  const write = (graphRoot: string) => {
+    const c = FactsCache.forStore(dir, graphRoot, 'overlay');
+    c.set('sha256:1', facts(1));
+    c.save();
+    return c.file!;
+  };
+  const files = { live: write(live), gone: write(gone), deepGone: write(deepGone), deepLive: write(deepLive) };
+  assert.ok(path.basename(files.deepGone).length > 130, 'a shortened name');
+  const foreign = path.join(dir, 'facts-not-ours.json');
+  fs.writeFileSync(foreign, '{}');
+  fs.rmSync(gone, { recursive: true });
+  fs.rmSync(deepGone, { recursive: true });
+  // A listing served from its cache writes nothing, and removes nothing.
+  const warm = FactsCache.forStore(dir, live, 'overlay');
+  warm.get('sha256:1');
+  warm.save();
+  assert.ok(fs.existsSync(files.gone));
+  // A listing that writes its cache removes the two whose stores are gone.
+  const other = FactsCache.forStore(dir, live, 'overlay');
+  other.set('sha256:2', facts(2));
+  other.save();
+  assert.deepEqual(
+    fs.readdirSync(dir).sort(),
+    [path.basename(files.live), path.basename(files.deepLive), 'facts-not-ours.json'].sort(),
+  );
+});
