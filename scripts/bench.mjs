@@ -168,26 +168,47 @@ function median(xs) {
 const GNU_TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 const timeFile = path.join(os.tmpdir(), `strata-bench-time-${process.pid}`);
 
-function timeRuns(n, cmd, argv, timeoutS, envOfRun = () => env) {
-  const wall = [];
-  const cpu = [];
-  let out = '';
-  for (let i = 0; i < n; i++) {
-    const runEnv = envOfRun(i);
-    const t = process.hrtime.bigint();
-    const timeout = timeoutS ? timeoutS * 1000 : undefined;
-    const r = spawnSync(GNU_TIME ?? cmd, GNU_TIME ? ['-f', '%U %S', '-o', timeFile, cmd, ...argv] : argv, { env: runEnv, encoding: 'utf8', maxBuffer: 1 << 30, timeout, killSignal: 'SIGKILL' });
-    const ms = Number(process.hrtime.bigint() - t) / 1e6;
-    if (r.error?.code === 'ETIMEDOUT' || r.signal) return { ms, cpu: NaN, out: undefined, timedOut: true };
-    if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed (${r.status}): ${r.stderr}`);
-    out = r.stdout;
-    wall.push(ms);
-    if (GNU_TIME) {
-      const [u, sys] = fs.readFileSync(timeFile, 'utf8').trim().split(/\s+/).slice(-2).map(Number);
-      cpu.push((u + sys) * 1000);
-    }
+/** One timed run: wall ms, CPU ms, output; timedOut when cut off. */
+function timeOne(cmd, argv, runEnv, timeoutS) {
+  const t = process.hrtime.bigint();
+  const timeout = timeoutS ? timeoutS * 1000 : undefined;
+  const r = spawnSync(GNU_TIME ?? cmd, GNU_TIME ? ['-f', '%U %S', '-o', timeFile, cmd, ...argv] : argv, { env: runEnv, encoding: 'utf8', maxBuffer: 1 << 30, timeout, killSignal: 'SIGKILL' });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  if (r.error?.code === 'ETIMEDOUT' || r.signal) return { ms, cpu: NaN, out: undefined, timedOut: true };
+  if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed (${r.status}): ${r.stderr}`);
+  let cpu = NaN;
+  if (GNU_TIME) {
+    const [u, sys] = fs.readFileSync(timeFile, 'utf8').trim().split(/\s+/).slice(-2).map(Number);
+    cpu = (u + sys) * 1000;
   }
-  return { ms: median(wall), cpu: cpu.length ? median(cpu) : NaN, out };
+  return { ms, cpu, out: r.stdout };
+}
+
+function summary(runs) {
+  if (runs.some((r) => r.timedOut)) return { ms: Math.max(...runs.map((r) => r.ms)), cpu: NaN, out: undefined, timedOut: true };
+  const cpus = runs.map((r) => r.cpu).filter((c) => !Number.isNaN(c));
+  return { ms: median(runs.map((r) => r.ms)), cpu: cpus.length ? median(cpus) : NaN, out: runs[runs.length - 1].out };
+}
+
+function timeRuns(n, cmd, argv, timeoutS, envOfRun = () => env) {
+  const runs = [];
+  for (let i = 0; i < n; i++) {
+    const r = timeOne(cmd, argv, envOfRun(i), timeoutS);
+    runs.push(r);
+    if (r.timedOut) break;
+  }
+  return summary(runs);
+}
+
+/**
+ * Runs of several commands taken in turns, round after round: a spell of noise on the machine
+ * (a VM's host busy elsewhere) then falls on every command alike instead of on whichever ran
+ * during it, so their medians compare.
+ */
+function timeInTurns(n, specs) {
+  const runs = specs.map(() => []);
+  for (let i = 0; i < n; i++) specs.forEach((sp, k) => runs[k].push(timeOne(sp.cmd, sp.argv, (sp.envOfRun ?? (() => env))(i))));
+  return runs.map(summary);
 }
 
 /** The floor: a node process that reads and parses the JSON every listing needs, nothing more. */
@@ -230,26 +251,33 @@ async function main() {
   const cacheRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-bench-cache-'));
   const warmEnv = { ...env, STRATA_CACHE_DIR: path.join(cacheRoot, 'warm') };
   const firstRunEnv = (i) => ({ ...env, STRATA_CACHE_DIR: path.join(cacheRoot, `first-${i}-${Math.random()}`) });
-  const strata = (a) => {
-    spawnSync(process.execPath, [cli, ...flags, ...a], { env: warmEnv, stdio: 'ignore' });
-    return timeRuns(RUNS, process.execPath, [cli, ...flags, ...a], undefined, () => warmEnv);
-  };
-  const strataFirst = (a) => timeRuns(RUNS, process.execPath, [cli, ...flags, ...a], undefined, firstRunEnv);
+  const strata = (a) => ({ cmd: process.execPath, argv: [cli, ...flags, ...a], envOfRun: () => warmEnv });
+  const strataFirst = (a) => ({ cmd: process.execPath, argv: [cli, ...flags, ...a], envOfRun: firstRunEnv });
   const podman = (a) => timeRuns(PODMAN_RUNS, 'podman', [...flags, ...a]);
   const podmanList = (a) => timeRuns(PODMAN_LIST_RUNS, 'podman', [...flags, ...a], PODMAN_TIMEOUT_S);
-  const floor = timeRuns(RUNS, process.execPath, ['-e', FLOOR_SCRIPT, root, DRIVER]);
-  const nodeStart = timeRuns(RUNS, process.execPath, ['-e', '0']);
 
+  // Strata, the floor and node's start-up are timed in turns; podman after them all: a minute
+  // of podman listing leaves the machine busy reclaiming its memory, and whatever runs next pays.
+  const commands = [
+    ['images --format json', strata(['images', '--format', 'json']), 20],
+    ['images --format json (first run)', strataFirst(['images', '--format', 'json']), 20],
+    ['images --all --format json', strata(['images', '--all', '--format', 'json']), 100],
+    ['images --all --format json (first run)', strataFirst(['images', '--all', '--format', 'json']), 100],
+    [`inspect ${one}`, strata(['inspect', one]), undefined],
+    [`history --format json ${one}`, strata(['history', '--format', 'json', one]), undefined],
+  ];
+  // The warm rows start from a cache one untimed run has filled.
+  for (const [name, sp] of commands) if (!name.includes('first run')) spawnSync(sp.cmd, sp.argv, { env: warmEnv, stdio: 'ignore' });
+  const [floor, nodeStart, ...strataResults] = timeInTurns(RUNS, [
+    { cmd: process.execPath, argv: ['-e', FLOOR_SCRIPT, root, DRIVER] },
+    { cmd: process.execPath, argv: ['-e', '0'] },
+    ...commands.map(([, sp]) => sp),
+  ]);
+  const measured = commands.map(([name, , target], i) => [name, strataResults[i], target]);
   const listing = podmanList(['images', '--format', 'json']);
   const listingAll = podmanList(['images', '--all', '--format', 'json']);
-  const rows = [
-    ['images --format json', strata(['images', '--format', 'json']), listing, 20],
-    ['images --format json (first run)', strataFirst(['images', '--format', 'json']), listing, 20],
-    ['images --all --format json', strata(['images', '--all', '--format', 'json']), listingAll, 100],
-    ['images --all --format json (first run)', strataFirst(['images', '--all', '--format', 'json']), listingAll, 100],
-    [`inspect ${one}`, strata(['inspect', one]), podman(['image', 'inspect', one]), undefined],
-    [`history --format json ${one}`, strata(['history', '--format', 'json', one]), podman(['history', '--format', 'json', one]), undefined],
-  ];
+  const podmanOf = [listing, listing, listingAll, listingAll, podman(['image', 'inspect', one]), podman(['history', '--format', 'json', one])];
+  const rows = measured.map(([name, s, target], i) => [name, s, podmanOf[i], target]);
 
   // The outputs must agree, or the timings mean nothing (rows compared as multisets: podman's
   // sort of equal created times is unstable).
