@@ -144,12 +144,22 @@ export function removeCachesOfGoneStores(dir: string, kept: string): void {
     const file = path.join(dir, name);
     if (file === kept || !/^facts-.*\.json$/.test(name)) continue;
     const graphRoot = graphRootOf(file, name);
-    if (graphRoot === undefined || fs.existsSync(graphRoot)) continue;
+    if (graphRoot === undefined || !isGone(graphRoot)) continue;
     try {
       fs.rmSync(file, { force: true });
     } catch {
       // Another user's file, or a read-only directory: it stays.
     }
+  }
+}
+
+/** Only a graph root known not to exist: one this user may not look at is not gone. */
+function isGone(graphRoot: string): boolean {
+  try {
+    fs.statSync(graphRoot);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR';
   }
 }
 
