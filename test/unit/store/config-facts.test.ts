@@ -50,3 +50,20 @@ test('facts survive a JSON round trip (what the cache file stores) and keep labe
   assert.deepEqual(f.labels, { b: '2', a: '<1>' });
   assert.equal(factsOf(config([], [])).labels, null);
 });
+
+test('diff IDs of different lengths and types compare as lists, never as joined text', () => {
+  // The child's last ID is longer than the others: the parent's "all" still meets its "all but the last".
+  const parent = config(['sha256:aa', 'sha256:bb'], [step(0), step(1)]);
+  const child = config(['sha256:aa', 'sha256:bb', 'sha256:cccc'], [step(0), step(1), step(2)]);
+  assert.equal(isParentByFacts(factsOf(parent), factsOf(child)), true);
+  const sameLength = config(['sha256:aa', 'sha256:bb', 'sha256:cc'], [step(0), step(1), step(2)]);
+  assert.equal(factsOf(sameLength).layersButLastId, factsOf(child).layersButLastId);
+  assert.notEqual(factsOf(sameLength).layersId, factsOf(child).layersId);
+  // A non-string ID equals only its twin, never its text.
+  const odd = config(['sha256:aa', 'sha256:bb', 7 as unknown as string], [step(0), step(1), step(2)]);
+  assert.equal(isParentByFacts(factsOf(parent), factsOf(odd)), true);
+  assert.equal(factsOf(odd).layersId, factsOf(config(['sha256:aa', 'sha256:bb', 7 as unknown as string], [])).layersId);
+  assert.notEqual(factsOf(odd).layersId, factsOf(config(['sha256:aa', 'sha256:bb', '7'], [])).layersId);
+  // Splitting the text differently never joins two lists: ["ab"] is not ["a", "b"].
+  assert.notEqual(factsOf(config(['ab'], [])).layersId, factsOf(config(['a', 'b'], [])).layersId);
+});
