@@ -1,21 +1,16 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { FactsCache, defaultCacheDir } from '../../../src/store/facts-cache';
 import { factsOf } from '../../../src/store/config-facts';
+import { tempDir } from '../../helpers/temp-dir';
 
 const facts = (n: number) => factsOf({ rootfs: { diff_ids: [`sha256:${n}`] }, history: [{ created_by: `step ${n}` }], config: { Labels: { n: String(n) } } });
 
-function tempDir(t: { after: (fn: () => void) => void }): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-facts-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 test('facts saved by one run are read by the next; entries no listing used are dropped', (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'strata-facts-');
   const first = FactsCache.forStore(dir, '/var/lib/containers/storage', 'overlay');
   first.set('sha256:1', facts(1));
   first.set('sha256:2', facts(2));
@@ -31,7 +26,7 @@ test('facts saved by one run are read by the next; entries no listing used are d
 });
 
 test('a corrupt, foreign or malformed cache file is ignored, and then replaced', (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'strata-facts-');
   const cache = FactsCache.forStore(dir, '/s', 'vfs');
   for (const text of ['{not json', JSON.stringify({ format: 'something-else', entries: { 'sha256:1': facts(1) } }), JSON.stringify({ format: 'strata-config-facts/2', entries: { 'sha256:1': { labels: 5 } } })]) {
     fs.writeFileSync(cache.file!, text);
@@ -44,7 +39,7 @@ test('a corrupt, foreign or malformed cache file is ignored, and then replaced',
 });
 
 test('a cache that cannot be written changes nothing', (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'strata-facts-');
   fs.writeFileSync(path.join(dir, 'file'), '');
   const c = FactsCache.forStore(path.join(dir, 'file', 'sub'), '/s', 'vfs');
   c.set('sha256:1', facts(1));
@@ -60,8 +55,8 @@ test('the cache directory follows STRATA_CACHE_DIR, XDG_CACHE_HOME and STRATA_NO
 });
 
 test('writing a cache removes the caches of stores that no longer exist, and only those', (t) => {
-  const dir = tempDir(t);
-  const stores = tempDir(t);
+  const dir = tempDir(t, 'strata-facts-');
+  const stores = tempDir(t, 'strata-facts-');
   const live = path.join(stores, 'live');
   const gone = path.join(stores, 'gone');
   // Deep enough that the file name is shortened and the store is known only from the content.

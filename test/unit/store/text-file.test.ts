@@ -1,18 +1,13 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { decodeText, readTextFile } from '../../../src/store/text-file';
+import { tempDir } from '../../helpers/temp-dir';
 
-function tempDir(t: { after: (fn: () => void) => void }): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-text-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 test('a file reads as fs.readFileSync(file, "utf8") reads it, ASCII or not', (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'strata-text-');
   const samples = {
     ascii: '[{"id":"abc","names":["localhost/x:1"]}]',
     empty: '',
@@ -33,7 +28,7 @@ test('a file reads as fs.readFileSync(file, "utf8") reads it, ASCII or not', (t)
 });
 
 test('a large file, then a small one: no bytes of the first leak into the second', (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'strata-text-');
   const big = path.join(dir, 'big');
   const small = path.join(dir, 'small');
   // Larger than the kept scratch buffer (8 MiB), and one that fits in it.
@@ -48,13 +43,13 @@ test('a large file, then a small one: no bytes of the first leak into the second
 });
 
 test('errors are the file system errors fs.readFileSync gives', (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'strata-text-');
   assert.throws(() => readTextFile(path.join(dir, 'missing')), { code: 'ENOENT' });
   assert.throws(() => readTextFile(dir), { code: 'EISDIR' });
 });
 
 test('a recorded size that is wrong changes nothing: the file is read to its end', (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'strata-text-');
   const file = path.join(dir, 'config');
   const content = '{"history":[' + '{"created_by":"RUN x"},'.repeat(5000) + '{}]}';
   fs.writeFileSync(file, content);
