@@ -69,6 +69,16 @@ function killAfter(s: TempStore, args: string[], delayMs: number): Promise<{ kil
   });
 }
 
+/**
+ * When round `round` of `rounds` kills: a random moment in the round's own slice of the reference
+ * run's duration, so the rounds spread over the whole run and the first ones kill early. Drawn
+ * over the whole duration alike, every kill could land after a run that went faster than the
+ * reference (which runs first, on cold caches), and then no run would have been killed at all.
+ */
+function killPoint(round: number, rounds: number, referenceMs: number): number {
+  return ((round + Math.random()) / rounds) * referenceMs;
+}
+
 for (const driver of ['vfs', 'overlay'] as Driver[]) {
   test(`${driver}: rmi killed at random points leaves a store podman reads and finishes`, podmanTest(), async (t) => {
     // Where an uninterrupted removal ends, and how long it takes.
@@ -81,9 +91,10 @@ for (const driver of ['vfs', 'overlay'] as Driver[]) {
     let killedInside = 0;
     let midway = 0;
     const start = state(fixtures.get(driver)!);
-    for (let round = 0; round < (driver === 'vfs' ? ROUNDS : OVERLAY_ROUNDS); round++) {
+    const rounds = driver === 'vfs' ? ROUNDS : OVERLAY_ROUNDS;
+    for (let round = 0; round < rounds; round++) {
       const s = fresh(driver);
-      const r = await killAfter(s, ['rmi', 'localhost/child:v1'], Math.random() * full.ms * 1.2);
+      const r = await killAfter(s, ['rmi', 'localhost/child:v1'], killPoint(round, rounds, full.ms));
       if (r.killed) killedInside++;
 
       // Whatever the moment, the metadata parses and podman can read the store.
@@ -141,7 +152,7 @@ test('tag/untag killed at random points: names are all old or all new', podmanTe
     }
     const before = state(s).images.find((i) => i.id === baseId)!.names ?? [];
     const args = round % 2 ? ['untag', baseId, `k:${round - 1}`] : ['tag', baseId, `k:${round}`, `k2:${round}`];
-    const r = await killAfter(s, args, Math.random() * timing.ms * 1.2);
+    const r = await killAfter(s, args, killPoint(round - 1, ROUNDS, timing.ms));
     if (r.killed) killed++;
     const after = state(s).images.find((i) => i.id === baseId)!.names ?? [];
     const changed =
