@@ -7,7 +7,7 @@ import { el, text } from '../dom';
 import { icon } from './icons';
 import { childSummary, valueHint } from './json-tree';
 import { segment, type Range } from './text-ranges';
-import type { Row, SearchResult } from './tree-state';
+import { CHILD_PAGE, rowId, type Row, type SearchResult } from './tree-state';
 
 /** Pixels of indentation per tree level. */
 export const INDENT_PX = 16;
@@ -71,4 +71,15 @@ export function appendMarked(parent: HTMLElement, s: string, ranges: readonly Ra
   for (const seg of segment(s, 0, ranges)) {
     parent.append(seg.mark >= 0 ? el('mark', { text: seg.text }) : text(seg.text));
   }
+}
+
+/** The row standing for a container's children past its page: "Show N more (M hidden)". */
+export function renderMoreRow(row: Extract<Row, { kind: 'more' }>): HTMLElement {
+  const e = el('div', {
+    className: 'row more-row',
+    text: `Show ${Math.min(row.remaining, CHILD_PAGE)} more (${row.remaining} hidden)`,
+    attrs: { role: 'treeitem', 'aria-level': String(row.depth + 1), tabindex: '-1', 'data-id': rowId(row), 'data-action': 'more' },
+  });
+  e.style.paddingLeft = `${row.depth * INDENT_PX + 22}px`;
+  return e;
 }

@@ -1,7 +1,8 @@
 /*
  * The Inspect tab: a keyboard-driven collapsible JSON tree with search (filter or highlight), match
  * navigation and copy of value / jq path / whole JSON. Model logic lives in json-tree.ts and
- * tree-state.ts, a row's DOM in tree-row.ts; this file turns events into state and rows into the list.
+ * tree-state.ts, a row's DOM in tree-row.ts, what a key asks for in tree-keys.ts; this file turns
+ * events into state and rows into the list.
  */
 import type { CopyKind } from '../../shared/webview-protocol';
 import { clear, el } from '../dom';
@@ -16,10 +17,9 @@ import {
 } from './json-tree';
 import { CHILD_PAGE, TreeExpansion, limitToShow, rowId, searchTree, visibleRows, type Row, type SearchResult } from './tree-state';
 import { iconButton, toggleButton } from './widgets';
-import { INDENT_PX, renderNodeRow } from './tree-row';
+import { renderMoreRow, renderNodeRow } from './tree-row';
+import { treeKeyIntent } from './tree-keys';
 
-/** Rows moved by PageUp/PageDown. */
-const PAGE_ROWS = 10;
 /** Delay before a typed query is applied, so typing in a large tree stays smooth. */
 const SEARCH_DEBOUNCE_MS = 80;
 
@@ -197,7 +197,7 @@ export class TreeView {
     const frag = document.createDocumentFragment();
     const currentId = this.current >= 0 ? this.search?.matches[this.current]?.id : undefined;
     for (const row of this.rows) {
-      const e = row.kind === 'node' ? renderNodeRow(row, { selected: row.node.id === this.selected, isCurrent: row.node.id === currentId, search: this.search }) : this.renderMore(row);
+      const e = row.kind === 'node' ? renderNodeRow(row, { selected: row.node.id === this.selected, isCurrent: row.node.id === currentId, search: this.search }) : renderMoreRow(row);
       this.rowElements.set(rowId(row), e);
       frag.append(e);
     }
@@ -220,16 +220,6 @@ export class TreeView {
     const n = this.search?.matches.length ?? 0;
     this.count.textContent = !this.query ? '' : n === 0 ? 'No results' : this.current >= 0 ? `${this.current + 1} of ${n}` : `${n} found`;
     this.input.classList.toggle('no-results', !!this.query && n === 0);
-  }
-
-  private renderMore(row: Extract<Row, { kind: 'more' }>): HTMLElement {
-    const e = el('div', {
-      className: 'row more-row',
-      text: `Show ${Math.min(row.remaining, CHILD_PAGE)} more (${row.remaining} hidden)`,
-      attrs: { role: 'treeitem', 'aria-level': String(row.depth + 1), tabindex: '-1', 'data-id': rowId(row), 'data-action': 'more' },
-    });
-    e.style.paddingLeft = `${row.depth * INDENT_PX + 22}px`;
-    return e;
   }
 
   /** Raises `parent`'s page limit so that `child` is rendered. */
@@ -348,66 +338,32 @@ export class TreeView {
 
   private onTreeKey(e: KeyboardEvent): void {
     const index = this.rows.findIndex((r) => rowId(r) === this.selected);
-    const current = this.rows[index];
-    const go = (i: number): void => {
-      const target = this.rows[Math.max(0, Math.min(this.rows.length - 1, i))];
-      if (target) this.select(rowId(target));
-    };
-    if (current?.kind === 'more' && (e.key === 'Enter' || e.key === ' ')) {
-      e.preventDefault();
-      this.showMore(current.parent.id);
+    const intent = treeKeyIntent(e, this.rows, index);
+    if (!intent) return;
+    e.preventDefault();
+    if (intent.kind === 'showMore') {
+      this.showMore(intent.parent.id);
       return;
     }
-    const row = current?.kind === 'node' ? current : undefined;
-    let handled = true;
-    switch (e.key) {
-      case 'ArrowDown':
-        go(index + 1);
+    e.stopPropagation();
+    switch (intent.kind) {
+      case 'select': {
+        const target = this.rows[intent.index];
+        if (target) this.select(rowId(target));
         break;
-      case 'ArrowUp':
-        go(index < 0 ? 0 : index - 1);
+      }
+      case 'selectNode':
+        this.select(intent.node.id);
         break;
-      case 'Home':
-        go(0);
+      case 'toggle':
+        this.toggle(intent.node.id, intent.open);
         break;
-      case 'End':
-        go(this.rows.length - 1);
+      case 'step':
+        this.step(intent.dir, true);
         break;
-      case 'PageDown':
-        go(index + PAGE_ROWS);
+      case 'copyPath':
+        this.copyNode(intent.node, 'path');
         break;
-      case 'PageUp':
-        go(index - PAGE_ROWS);
-        break;
-      case 'ArrowRight':
-        if (current?.kind === 'more') break;
-        if (!row) go(0);
-        else if (row.expandable && !row.expanded) this.toggle(row.node.id, true);
-        else if (row.expanded) go(index + 1);
-        break;
-      case 'ArrowLeft':
-        if (current?.kind === 'more' && current.parent.parent) this.select(current.parent.id);
-        else if (!row) go(0);
-        else if (row.expanded) this.toggle(row.node.id, false);
-        else if (row.node.parent?.parent) this.select(row.node.parent.id);
-        break;
-      case 'Enter':
-      case ' ':
-        if (row?.expandable) this.toggle(row.node.id);
-        break;
-      case 'F3':
-        this.step(e.shiftKey ? -1 : 1, true);
-        break;
-      default:
-        handled = false;
-    }
-    if (!handled && row && e.code === 'KeyC' && e.shiftKey && e.altKey && !e.ctrlKey && !e.metaKey) {
-      this.copyNode(row.node, 'path');
-      handled = true;
-    }
-    if (handled) {
-      e.preventDefault();
-      e.stopPropagation();
     }
   }
 }
