@@ -12,6 +12,7 @@
  * names them for ever: they are what the on-disk listing cache keeps (facts-cache.ts).
  */
 import { parseGoTime } from './go-format';
+import { nodeCrypto } from './random';
 import type { ImageConfigJson, OciHistory } from './image-details';
 
 export interface ConfigFacts {
@@ -26,15 +27,10 @@ export interface ConfigFacts {
   historyButLastId: string;
 }
 
-type Crypto = typeof import('node:crypto');
-let crypto: Crypto | undefined;
 
 /** Digests of all of `parts` but the last and of all of them; each part delimits itself. */
 function prefixDigests(parts: string[]): [butLast: string, all: string] {
-  // Loaded on first use: a listing whose facts are all cached never needs it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  crypto ??= require('node:crypto') as Crypto;
-  const h = crypto.createHash('sha256');
+  const h = nodeCrypto().createHash('sha256');
   if (parts.length > 1) h.update(parts.slice(0, -1).join(''));
   const butLast = h.copy().digest('base64').slice(0, 22);
   if (parts.length > 0) h.update(parts[parts.length - 1]!);
@@ -79,7 +75,12 @@ function historyPart(entry: OciHistory | undefined): string {
 export function factsOf(config: ImageConfigJson): ConfigFacts {
   const diffIds: unknown[] = Array.isArray(config.rootfs?.diff_ids) ? config.rootfs.diff_ids : [];
   const history: Array<OciHistory | undefined> = Array.isArray(config.history) ? config.history : [];
-  const [layersButLastId, layersId] = prefixDigests(diffIds.map((d) => `${text(d).length}:${text(d)}`));
+  const [layersButLastId, layersId] = prefixDigests(
+    diffIds.map((d) => {
+      const t = text(d);
+      return `${t.length}:${t}`;
+    }),
+  );
   const [historyButLastId, historyId] = prefixDigests(history.map(historyPart));
   const labels = config.config?.Labels;
   return {
@@ -107,8 +108,11 @@ export function isParentByFacts(parent: ConfigFacts, child: ConfigFacts): boolea
 
 /** libimage's areParentAndChild on two configs. */
 export function areParentAndChild(parent: ImageConfigJson, child: ImageConfigJson): boolean {
-  const byFacts = isParentByFacts(factsOf(parent), factsOf(child));
-  if (byFacts !== undefined) return byFacts;
+  return isParentByFacts(factsOf(parent), factsOf(child)) ?? diffIdsArePrefix(parent, child);
+}
+
+/** What facts leave undecided: whether the parent's diff IDs prefix the child's. */
+export function diffIdsArePrefix(parent: ImageConfigJson, child: ImageConfigJson): boolean {
   const pd: unknown[] = parent.rootfs?.diff_ids ?? [];
   const cd: unknown[] = child.rootfs?.diff_ids ?? [];
   return pd.every((d, i) => text(d) === text(cd[i]));

@@ -6,7 +6,7 @@
  * An image whose config cannot be read has no relations (podman would fail the whole listing).
  */
 import type { ImageDetailsCache } from './image-details';
-import { areParentAndChild, isParentByFacts, type ConfigFacts } from './config-facts';
+import { diffIdsArePrefix, isParentByFacts, type ConfigFacts } from './config-facts';
 import type { ImageEntry, StoreSnapshot } from './snapshot';
 import type { Store } from './store';
 
@@ -33,7 +33,7 @@ export class ImageRelations {
     if (byFacts !== undefined) return byFacts;
     const p = this.details.tryGet(parent);
     const c = this.details.tryGet(child);
-    return !(p instanceof Error) && !(c instanceof Error) && p.config !== undefined && c.config !== undefined && areParentAndChild(p.config, c.config);
+    return !(p instanceof Error) && !(c instanceof Error) && p.config !== undefined && c.config !== undefined && diffIdsArePrefix(p.config, c.config);
   }
 
   private isManifestList(image: ImageEntry): boolean {
