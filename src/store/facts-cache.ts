@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ConfigFacts } from './config-facts';
-import { randomInt } from './random';
+import { atomicWriteFile } from './json-file';
 import { readTextFile } from './text-file';
 
 // Bump whenever facts are computed differently: digests of one way never meet another's.
@@ -92,21 +92,16 @@ export class FactsCache {
       const f = this.entries.get(d);
       if (f) kept[d] = f;
     }
-    const tmp = `${this.file}.tmp-${process.pid}-${randomInt(1, 2 ** 31 - 1)}`;
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
-      fs.writeFileSync(tmp, JSON.stringify({ format: FORMAT, graphRoot: this.graphRoot, entries: kept }), { mode: 0o600 });
-      fs.renameSync(tmp, this.file);
+      // Atomic, so a listing running beside this one reads the old file or the new; never synced:
+      // a cache lost in a crash is only a slower next listing.
+      atomicWriteFile(this.file, JSON.stringify({ format: FORMAT, graphRoot: this.graphRoot, entries: kept }), { mode: 0o600, noSync: true });
       this.entries = new Map(Object.entries(kept));
       this.dirty = false;
       removeCachesOfGoneStores(path.dirname(this.file), this.file);
     } catch {
       // A cache that cannot be written is only a slower next listing.
-      try {
-        fs.rmSync(tmp, { force: true });
-      } catch {
-        // The directory itself is unusable: nothing was written.
-      }
     }
     this.used.clear();
   }
@@ -133,7 +128,7 @@ export class FactsCache {
  * was just written, so a listing served from its cache pays nothing for it. A file whose store
  * cannot be told (foreign, unreadable) is left alone.
  */
-export function removeCachesOfGoneStores(dir: string, kept: string): void {
+function removeCachesOfGoneStores(dir: string, kept: string): void {
   let names: string[];
   try {
     names = fs.readdirSync(dir);
