@@ -72,17 +72,14 @@ const MAX_ISO_UNIX = 253402300799;
 
 /** time.RFC3339Nano: fraction with trailing zeros trimmed (dot dropped when nothing is left). */
 export function formatRFC3339Nano(t: GoTime): string {
+  // A non-zero nanos never trims to nothing, so the dot comes only with digits.
+  const frac = t.nanos ? '.' + pad(t.nanos, 9).replace(/0+$/, '') : '';
   if (t.offsetSeconds === null && t.unix >= MIN_ISO_UNIX && t.unix <= MAX_ISO_UNIX) {
     // Years 0000–9999 in UTC: the engine's own ISO form has the same date and clock, and is
     // several times faster than assembling it (a listing formats a time per row).
-    const iso = new Date(t.unix * 1000).toISOString();
-    let frac = t.nanos ? '.' + pad(t.nanos, 9).replace(/0+$/, '') : '';
-    if (frac === '.') frac = '';
-    return iso.slice(0, 19) + frac + 'Z';
+    return new Date(t.unix * 1000).toISOString().slice(0, 19) + frac + 'Z';
   }
   const w = wallClock(t);
-  let frac = t.nanos ? '.' + pad(t.nanos, 9).replace(/0+$/, '') : '';
-  if (frac === '.') frac = '';
   return `${pad(w.y, 4)}-${pad(w.mo, 2)}-${pad(w.d, 2)}T${pad(w.h, 2)}:${pad(w.mi, 2)}:${pad(w.s, 2)}${frac}${zone(t)}`;
 }
 
