@@ -19,9 +19,9 @@ import {
   MEDIA_TYPE_DOCKER_MANIFEST,
   configDiffIDs,
   parseJson,
-  sha256,
   type SourceImage,
 } from './image-source';
+import { sha256 } from '../digest';
 
 interface ManifestItem {
   Config: string;

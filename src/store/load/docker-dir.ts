@@ -5,7 +5,8 @@
  */
 import { StoreError } from '../errors';
 import type { BlobProvider } from './blob-provider';
-import { MAX_CONFIG_SIZE, MAX_MANIFEST_SIZE, layersFromBlobs, parseManifest, sha256, type SourceImage } from './image-source';
+import { MAX_CONFIG_SIZE, MAX_MANIFEST_SIZE, layersFromBlobs, parseManifest, type SourceImage } from './image-source';
+import { sha256 } from '../digest';
 
 function blobFile(digest: string): string {
   return digest.split(':')[1]!;

@@ -4,7 +4,6 @@
  * promises, and the names podman would give. Pure helpers for parsing manifests and configs live
  * here too. Readers never trust sizes or digests: the loader verifies every byte it streams.
  */
-import { createHash } from 'node:crypto';
 import { StoreError } from '../errors';
 import type { BlobProvider } from './blob-provider';
 
@@ -51,10 +50,6 @@ export interface ImageArchive {
   format: ArchiveFormat;
   images: SourceImage[];
   close(): void;
-}
-
-export function sha256(data: Buffer): string {
-  return 'sha256:' + createHash('sha256').update(data).digest('hex');
 }
 
 const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;

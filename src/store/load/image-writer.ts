@@ -14,7 +14,7 @@ import { atomicWriteFile, readJsonArray } from '../json-file';
 import { bigDataFileName, manifestBigDataKey, DEFAULT_MANIFEST_KEY } from '../big-data';
 import type { ImageRecord } from '../records';
 import type { Store } from '../store';
-import { sha256 } from './image-source';
+import { sha256 } from '../digest';
 import { goNow } from './go-time';
 import { goMarshal } from '../go-json';
 import { updateImageNames } from '../write/names';

@@ -13,7 +13,7 @@ import { Compression, decompressed } from '../layer/unpack-layer';
 import { goQuote } from '../go-json';
 import { goTimeFromConfig, goTimeLocal } from './go-time';
 import { commitImages } from './image-writer';
-import { sha256 } from './image-source';
+import { sha256 } from '../digest';
 import { LayerWriter } from './layer-writer';
 import { normalizeName } from '../reference';
 

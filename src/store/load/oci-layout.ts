@@ -16,9 +16,9 @@ import {
   layersFromBlobs,
   parseJson,
   parseManifest,
-  sha256,
   type SourceImage,
 } from './image-source';
+import { sha256 } from '../digest';
 
 const ANNOTATION_REF_NAME = 'org.opencontainers.image.ref.name';
 const ANNOTATION_CONTAINERD_NAME = 'io.containerd.image.name';

@@ -4,12 +4,12 @@
  * blob named by the manifest (checked against its digest), and the physical layers of the image's
  * layer chain, base first, each with its uncompressed digest and size.
  */
-import { createHash } from 'node:crypto';
 import { StoreError } from '../errors';
 import { manifestBigDataKey, DEFAULT_MANIFEST_KEY } from '../big-data';
 import type { Store, ReadOptions } from '../store';
 import type { ImageEntry, LayerEntry, StoreSnapshot } from '../snapshot';
 import { configDigestOf, guessManifestType, manifestLayerInfos, parseManifest, uncompressedLayerType, type BlobInfo, type ParsedManifest } from './manifest';
+import { sha256 } from '../digest';
 
 export interface SourceLayer {
   entry: LayerEntry;
@@ -49,7 +49,7 @@ export async function openImageSource(
     throw new StoreError('CorruptMetadata', `The manifest of image ${image.record.id.slice(0, 12)} names no valid config digest`, { imageId: image.record.id });
   }
   const config = await store.readImageBigData(image, configDigest, opts);
-  const actual = 'sha256:' + createHash('sha256').update(config).digest('hex');
+  const actual = sha256(config);
   if (actual !== configDigest) {
     throw new StoreError('DigestMismatch', `The config of image ${image.record.id.slice(0, 12)} hashes to ${actual}, not ${configDigest}`, {
       imageId: image.record.id,

@@ -4,11 +4,11 @@
  * an OCI image config (Go's struct field rules: case-insensitive members, later ones winning,
  * unknown fields dropped). Pure.
  */
-import { createHash } from 'node:crypto';
 import { StoreError } from '../errors';
 import { GoMap, RawJson, goMarshal, type GoJsonValue } from '../go-json';
 import { goTimeRoundTrip } from '../go-format';
 import { MT, badManifest, str, strList, strMap, type OciManifest, type Schema2Manifest } from './manifest';
+import { sha256 } from '../digest';
 
 /** Layer media types c/image converts between the two formats (foreign layers included). */
 const OCI_TO_SCHEMA2_LAYER = new Map<string, string>([
@@ -54,7 +54,7 @@ export function schema2ToOci(m: Schema2Manifest, config: Buffer): { manifest: Oc
     manifest: {
       schemaVersion: 2,
       mediaType: MT.ociManifest,
-      config: { mediaType: MT.ociConfig, size: ociConfig.length, digest: 'sha256:' + createHash('sha256').update(ociConfig).digest('hex') },
+      config: { mediaType: MT.ociConfig, size: ociConfig.length, digest: sha256(ociConfig) },
       layers,
     },
     config: ociConfig,
@@ -84,7 +84,7 @@ function setOf(v: unknown): GoMap | undefined {
 }
 
 /** json.Marshal(imgspecv1.Image) of the config unmarshalled into that struct (image-spec 1.1.0-rc2). */
-export function ociConfigFromDocker(config: Buffer): Buffer {
+function ociConfigFromDocker(config: Buffer): Buffer {
   let obj: Record<string, unknown>;
   try {
     obj = JSON.parse(config.toString('utf8')) as Record<string, unknown>;

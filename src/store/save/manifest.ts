@@ -4,9 +4,9 @@
  * does), layer-info updates with the compression-variant MIME rules, and Go-exact serialisation
  * (format conversion is manifest-convert.ts). Pure.
  */
-import { createHash } from 'node:crypto';
 import { StoreError } from '../errors';
 import { GoMap, goMarshal, type GoJsonValue } from '../go-json';
+import { sha256 } from '../digest';
 
 export const MT = {
   ociManifest: 'application/vnd.oci.image.manifest.v1+json',
@@ -110,7 +110,7 @@ export function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-export function int(v: unknown): number {
+function int(v: unknown): number {
   return typeof v === 'number' && Number.isFinite(v) ? Math.trunc(v) : 0;
 }
 
@@ -337,5 +337,5 @@ export function serializeManifest(p: ParsedManifest): Buffer {
 
 /** manifest.Digest for the manifests this module produces (no schema 1 signatures to strip). */
 export function manifestDigest(bytes: Buffer): string {
-  return 'sha256:' + createHash('sha256').update(bytes).digest('hex');
+  return sha256(bytes);
 }
