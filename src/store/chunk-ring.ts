@@ -31,7 +31,7 @@ export class ChunkRing {
   private slot = 0;
   private failure: unknown;
   private unhashed: Buffer | undefined;
-  readonly hash = createHash('sha256');
+  private readonly hash = createHash('sha256');
   acc: Buffer;
   accLen = 0;
   /** Bytes handed to the writer plus those still in `acc`. */

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { END_OF_ARCHIVE, goTarHeader, padding } from '../go-tar';
 import type { FileSink } from './sink';
-import { cancelledError } from './sink';
+import { cancelled } from '../chunk-ring';
 
 const S_IFDIR = 0o040000;
 const S_IFREG = 0o100000;
@@ -61,7 +61,7 @@ async function writeEntries(
   copyChunk: (fd: number, left: number) => Promise<number>,
 ): Promise<void> {
   for (const e of entries) {
-    if (signal?.aborted) throw cancelledError();
+    if (signal?.aborted) throw cancelled();
     const mtime = Math.floor(e.st.mtimeMs / 1000);
     const perm = e.st.mode & 0o7777;
     if (e.st.isDirectory()) {
@@ -77,7 +77,7 @@ async function writeEntries(
         const n = await copyChunk(fd, left);
         if (n === 0) throw new Error(`${e.abs} shrank while being archived`);
         left -= n;
-        if (signal?.aborted) throw cancelledError();
+        if (signal?.aborted) throw cancelled();
       }
     } finally {
       fs.closeSync(fd);

@@ -15,8 +15,9 @@ import { DockerArchiveWriter, type RepoTag } from './docker-archive';
 import { OciLayoutWriter } from './oci-layout';
 import { DockerDirWriter } from './docker-dir';
 import { tarDirectory } from './dir-tar';
-import { FileSink, cancelledError, outputError, removeQuietly, siblingTemp } from './sink';
+import { FileSink, outputError, removeQuietly, siblingTemp } from './sink';
 import { extraTagOf, ociRefName, repoTagOf, resolveImages } from './names';
+import { cancelled } from '../chunk-ring';
 
 export const SAVE_FORMATS = ['docker-archive', 'oci-archive', 'oci-dir', 'docker-dir'] as const;
 export type SaveFormat = (typeof SAVE_FORMATS)[number];
@@ -133,7 +134,7 @@ export async function saveImages(store: Store, opts: SaveOptions): Promise<SaveR
   const format = opts.format ?? 'docker-archive';
   validate(opts, format);
   const { signal } = opts;
-  if (signal?.aborted) throw cancelledError();
+  if (signal?.aborted) throw cancelled();
   store.assertContentDriver('Saving an image');
   const snapshot = await store.snapshot({ signal, timeoutMs: opts.lockTimeoutMs });
   const planned = plan(snapshot, opts, format);
@@ -177,7 +178,7 @@ export async function saveImages(store: Store, opts: SaveOptions): Promise<SaveR
       const writer = new DockerDirWriter(output, Boolean(opts.compress));
       try {
         await copyImage(store, sources[0]!, writer, ctx(planned[0]!.image.record.id));
-        if (signal?.aborted) throw cancelledError();
+        if (signal?.aborted) throw cancelled();
         await writer.commit();
       } catch (e) {
         await writer.rollback();
@@ -213,7 +214,7 @@ async function saveDockerArchive(
       await copyImage(store, sources[i]!, writer.destination(planned[i]!.tags), ctx(planned[i]!.image.record.id));
     }
     await writer.finish();
-    if (opts.signal?.aborted) throw cancelledError();
+    if (opts.signal?.aborted) throw cancelled();
     // No fsync: podman does not sync archives either; the rename keeps partial output invisible.
     await sink.close();
     if (!direct) fs.renameSync(tmp, output);
@@ -253,7 +254,7 @@ async function saveOciArchive(
     await layout.commit();
     sink = new FileSink(tmp, { flags: direct ? 'w' : 'wx', mode: 0o644 });
     await tarDirectory(staging, sink, opts.signal);
-    if (opts.signal?.aborted) throw cancelledError();
+    if (opts.signal?.aborted) throw cancelled();
     // No fsync: podman does not sync archives either; the rename keeps partial output invisible.
     await sink.close();
     if (!direct) fs.renameSync(tmp, output);
@@ -292,7 +293,7 @@ async function saveOciDir(
   const layout = new OciLayoutWriter({ dir, refName: planned.refName, uncompressed: Boolean(opts.uncompressed), signal: opts.signal }, true);
   try {
     await copyImage(store, source, layout, ctx(planned.image.record.id));
-    if (opts.signal?.aborted) throw cancelledError();
+    if (opts.signal?.aborted) throw cancelled();
     await layout.commit();
     if (replace) {
       fs.rmSync(output, { recursive: true, force: true });

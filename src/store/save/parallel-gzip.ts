@@ -21,7 +21,7 @@ const WINDOW = 32 * 1024;
  * (level 6 runs at about half of level 3's 68 MiB/s per core; level 1 was another 1.2× faster
  * but 4.5% larger than podman's).
  */
-export const GZIP_LEVEL = 3;
+const GZIP_LEVEL = 3;
 /** Bytes per sample, and samples per block, for the randomness test. */
 const SAMPLE = 4096;
 const SAMPLES = 4;

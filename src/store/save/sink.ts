@@ -9,13 +9,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { StoreError } from '../errors';
+import { cancelled } from '../chunk-ring';
 import type { LayerTarSource } from '../layer-stream';
 
 const HIGH_WATER = 4 * 1024 * 1024;
-
-export function cancelledError(): StoreError {
-  return new StoreError('Cancelled', 'The save was cancelled');
-}
 
 export function outputError(e: unknown, file: string): StoreError {
   if (e instanceof StoreError) return e;
@@ -24,7 +21,7 @@ export function outputError(e: unknown, file: string): StoreError {
     return new StoreError('PermissionDenied', `No permission to write ${file}`, { path: file }, { cause: e });
   }
   if (err?.code === 'ENOSPC') return new StoreError('IoError', `No space left on the device while writing ${file}`, { path: file }, { cause: e });
-  if (err?.name === 'AbortError') return cancelledError();
+  if (err?.name === 'AbortError') return cancelled();
   return new StoreError('IoError', `Could not write ${file}: ${err?.message ?? String(e)}`, { path: file }, { cause: e });
 }
 

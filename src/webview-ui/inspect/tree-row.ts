@@ -63,7 +63,7 @@ export function renderNodeRow(row: Extract<Row, { kind: 'node' }>, how: RowLook)
 }
 
 /** Appends `s` to `parent` as text nodes, wrapping the given ranges in <mark>. */
-export function appendMarked(parent: HTMLElement, s: string, ranges: readonly Range[] | undefined): void {
+function appendMarked(parent: HTMLElement, s: string, ranges: readonly Range[] | undefined): void {
   if (!ranges?.length) {
     parent.append(text(s));
     return;
