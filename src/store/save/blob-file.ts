@@ -83,8 +83,8 @@ async function fsyncFile(file: string): Promise<void> {
 }
 
 /**
- * Streams a layer into a blob file named by its digest. With `pending`, the fsync and rename are
- * left running there (see PendingBlobs); without, they are done before this resolves.
+ * Streams a layer into a blob file named by its digest. The fsync (when `durable`) and the rename
+ * are left running in `pending` (see PendingBlobs).
  */
 export async function writeBlobFile(
   dir: string,
@@ -93,8 +93,8 @@ export async function writeBlobFile(
   known: PutResult | undefined,
   compress: boolean,
   onBytes: (n: number) => void,
-  durable = true,
-  pending?: PendingBlobs,
+  durable: boolean,
+  pending: PendingBlobs,
 ): Promise<PutResult> {
   const tmp = path.join(dir, `.strata-put-blob-${randomBytes(6).toString('hex')}`);
   const sink = new FileSink(tmp, { flags: 'wx', mode: 0o600 });
@@ -125,8 +125,7 @@ export async function writeBlobFile(
         throw outputError(e, final);
       }
     };
-    if (pending) pending.add(digest, size, finish());
-    else await finish();
+    pending.add(digest, size, finish());
     ok = true;
     return { digest, size };
   } catch (e) {

@@ -247,7 +247,7 @@ async function saveOciArchive(
   let layout: OciLayoutWriter | undefined;
   try {
     layout = new OciLayoutWriter(
-      { dir: staging, refName: planned.refName, uncompressed: Boolean(opts.uncompressed), signal: opts.signal, durable: false },
+      { dir: staging, refName: planned.refName, uncompressed: Boolean(opts.uncompressed), durable: false },
       false,
     );
     await copyImage(store, source, layout, ctx(planned.image.record.id));
@@ -290,7 +290,7 @@ async function saveOciDir(
   }
   // Replacing builds a fresh layout beside the target; appending (podman's behaviour) writes in place.
   const dir = replace ? siblingTemp(output, 'strata-oci') : output;
-  const layout = new OciLayoutWriter({ dir, refName: planned.refName, uncompressed: Boolean(opts.uncompressed), signal: opts.signal }, true);
+  const layout = new OciLayoutWriter({ dir, refName: planned.refName, uncompressed: Boolean(opts.uncompressed) }, true);
   try {
     await copyImage(store, source, layout, ctx(planned.image.record.id));
     if (opts.signal?.aborted) throw cancelled();

@@ -73,7 +73,6 @@ export interface OciLayoutOptions {
   refName: string;
   /** --uncompressed: keep layers as stored. */
   uncompressed: boolean;
-  signal?: AbortSignal;
   /**
    * fsync each blob (default): the layout is the output. oci-archive's staging layout is not: it
    * is read back into the archive at once and removed.

@@ -99,27 +99,14 @@ export class FileSink {
     });
   }
 
-  /** Flushes and closes; with `sync`, fsyncs before closing (finished archives survive a crash). */
-  async close(sync = false): Promise<void> {
+  /** Flushes and closes. */
+  async close(): Promise<void> {
     this.check();
     await new Promise<void>((resolve, reject) => {
       this.ws.end((err?: Error | null) => (err ? reject(err) : resolve()));
     }).catch((e) => {
       throw outputError(e, this.file);
     });
-    if (sync) {
-      // WriteStream closed its fd; reopen read-only to fsync the data we wrote.
-      try {
-        const fd = fs.openSync(this.file, 'r');
-        try {
-          fs.fsyncSync(fd);
-        } finally {
-          fs.closeSync(fd);
-        }
-      } catch {
-        // Not a regular file (a pipe, /dev/stdout): nothing to sync.
-      }
-    }
   }
 
   /**
