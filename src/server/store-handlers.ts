@@ -13,7 +13,7 @@ import type { ImageParams, ImportParams, ListImagesParams, ListImagesResult, Loa
 import { loadArchive } from '../store/load/load';
 import { importTarball } from '../store/load/import';
 import { imageHistory } from '../store/history';
-import { summarizeImage } from '../store/images-list';
+import { listImages, summarizeImage } from '../store/images-list';
 import { inspectImage } from '../store/inspect';
 import { normalizeName } from '../store/reference';
 import { removeImages, tagImage, untagImage } from '../store/write';
@@ -54,13 +54,8 @@ export class StoreHandlers {
     const snap = await store.snapshot({ signal: signalOf(token) });
     let images = this.summaries.get(snap);
     if (!images) {
-      images = snap.images.map((img) => {
-        throwIfCancelled(token);
-        return toImageSummary(summarizeImage(store, snap, img));
-      });
+      images = listImages(store, snap, { all: true, beforeEach: () => throwIfCancelled(token) }).map(toImageSummary);
       this.summaries.set(snap, images);
-      // Every image's facts were just asked for: the next start lists from one file.
-      store.details.facts.save();
     }
     return { store: entry.info, images };
   }

@@ -42,6 +42,8 @@ export interface ImageSummary {
 export interface ListOptions {
   /** Include intermediate images (podman images -a). */
   all?: boolean;
+  /** Called before each image, to stop a long listing (throws to cancel). */
+  beforeEach?: () => void;
 }
 
 function unixSeconds(created: string | undefined): number {
@@ -89,14 +91,20 @@ export function summarizeImage(store: Store, snapshot: StoreSnapshot, image: Ima
   };
 }
 
-/** Summaries of the images `podman images [-a]` shows, in store order (not yet sorted). */
+/**
+ * Summaries of the images `podman images [-a]` shows, in store order (not yet sorted). Every
+ * image's facts were asked for, so the listing cache is written here: the next listing reads them
+ * from one file.
+ */
 export function listImages(store: Store, snapshot: StoreSnapshot, opts: ListOptions = {}): ImageSummary[] {
   const out: ImageSummary[] = [];
   for (const image of snapshot.images) {
+    opts.beforeEach?.();
     const s = summarizeImage(store, snapshot, image);
     if (!opts.all && s.intermediate) continue;
     out.push(s);
   }
+  store.details.facts.save();
   return out;
 }
 

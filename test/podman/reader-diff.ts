@@ -7,7 +7,6 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { podmanTest, type Driver } from '../helpers/podman';
 import { fixtureStore, podmanAt, strataAt, strataOk, type FixtureStore } from '../fixtures/podman-fixtures';
@@ -16,6 +15,7 @@ import { realEnvironment } from '../../src/store/config';
 import type { ImageEntry, StoreSnapshot } from '../../src/store/snapshot';
 import { imageHistory, formatHistoryJson, formatHistoryTable } from '../../src/store/history';
 import { formatImageTree } from '../../src/store/image-tree';
+import { tempDir } from '../helpers/temp-dir';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Row = Record<string, Json>;
@@ -127,25 +127,21 @@ export function readerDiffSuite(driver: Driver): void {
 
   for (const all of [false, true]) {
     const flag = all ? ['-a'] : [];
-    test(`${driver}: images ${flag.join(' ')} --format json equals podman's`, opts, () => {
+    test(`${driver}: images ${flag.join(' ')} --format json equals podman's`, opts, (t) => {
       const theirs = assertCanonical(podmanAt(fx, ['images', ...flag, '--format', 'json']), 4, true, 'podman images') as Row[];
       // Without the listing cache, then with a cold one (it is written) and a warm one (read back).
-      const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-facts-'));
-      try {
-        const runs: Array<[string, NodeJS.ProcessEnv]> = [
-          ['no cache', { ...fx.env, STRATA_NO_CACHE: '1' }],
-          ['cold cache', { ...fx.env, STRATA_CACHE_DIR: cacheDir }],
-          ['warm cache', { ...fx.env, STRATA_CACHE_DIR: cacheDir }],
-        ];
-        for (const [what, env] of runs) {
-          const r = strataAt(fx, ['images', ...flag, '--format', 'json'], [], env);
-          assert.equal(r.status, 0, r.stderr);
-          const ours = assertCanonical(r.stdout, 4, true, `strata images (${what})`) as Row[];
-          assertSameImageRows(ours, theirs, `images ${flag.join(' ')} (${what})`);
-          if (what === 'cold cache') assert.equal(fs.readdirSync(cacheDir).length, 1, 'the cold run wrote the cache');
-        }
-      } finally {
-        fs.rmSync(cacheDir, { recursive: true, force: true });
+      const cacheDir = tempDir(t, 'strata-facts-');
+      const runs: Array<[string, NodeJS.ProcessEnv]> = [
+        ['no cache', { ...fx.env, STRATA_NO_CACHE: '1' }],
+        ['cold cache', { ...fx.env, STRATA_CACHE_DIR: cacheDir }],
+        ['warm cache', { ...fx.env, STRATA_CACHE_DIR: cacheDir }],
+      ];
+      for (const [what, env] of runs) {
+        const r = strataAt(fx, ['images', ...flag, '--format', 'json'], [], env);
+        assert.equal(r.status, 0, r.stderr);
+        const ours = assertCanonical(r.stdout, 4, true, `strata images (${what})`) as Row[];
+        assertSameImageRows(ours, theirs, `images ${flag.join(' ')} (${what})`);
+        if (what === 'cold cache') assert.equal(fs.readdirSync(cacheDir).length, 1, 'the cold run wrote the cache');
       }
     });
 

@@ -27,8 +27,6 @@ export const imagesCommand: Command = {
     const store = openStore(global);
     const snapshot = await store.snapshot();
     let summaries = listImages(store, snapshot, { all: Boolean(flags.all) });
-    // Every image's facts were just asked for: the next listing can read them from one file.
-    store.details.facts.save();
     if (positional[0] !== undefined) {
       const selected = new Set(filterImagesByReference(snapshot, positional[0]).map((i) => i.record.id));
       summaries = summaries.filter((s) => selected.has(s.id));
