@@ -63,6 +63,17 @@ export class PendingBlobs {
     return this.sizes.get(digest);
   }
 
+  /** A blob already there: written in this save (its rename may still be pending), or found at `file`. */
+  reuse(digest: string, file: string): PutResult | undefined {
+    const size = this.sizeOf(digest);
+    if (size !== undefined) return { digest, size };
+    try {
+      return { digest, size: fs.statSync(file).size };
+    } catch {
+      return undefined;
+    }
+  }
+
   async wait(): Promise<void> {
     await this.settle();
     if (this.failure) throw this.failure;

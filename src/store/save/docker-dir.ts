@@ -73,13 +73,7 @@ export class DockerDirWriter implements ImageDestination {
   }
 
   async tryReuse(digest: string): Promise<PutResult | undefined> {
-    const size = this.pending.sizeOf(digest);
-    if (size !== undefined) return { digest, size };
-    try {
-      return { digest, size: fs.statSync(this.blobPath(digest)).size };
-    } catch {
-      return undefined;
-    }
+    return this.pending.reuse(digest, this.blobPath(digest));
   }
 
   putLayer(source: LayerTarSource, known: PutResult | undefined, compress: boolean, onBytes: (n: number) => void): Promise<PutResult> {

@@ -259,8 +259,9 @@ async function saveOciArchive(
     await sink.close();
     if (!direct) fs.renameSync(tmp, output);
   } catch (e) {
-    // Blobs may still be moving into the staging layout: let them settle before it is removed.
-    await layout?.rollback();
+    // Blobs may still be moving into the staging layout: let them settle before it is removed
+    // whole (finally), rather than file by file.
+    await layout?.settle();
     await sink?.destroy();
     if (!direct) removeQuietly(tmp);
     throw outputError(e, output);

@@ -127,14 +127,7 @@ export class OciLayoutWriter implements ImageDestination {
   }
 
   async tryReuse(digest: string): Promise<PutResult | undefined> {
-    const size = this.pending.sizeOf(digest);
-    if (size !== undefined) return { digest, size };
-    try {
-      const st = fs.statSync(this.blobPath(digest));
-      return { digest, size: st.size };
-    } catch {
-      return undefined;
-    }
+    return this.pending.reuse(digest, this.blobPath(digest));
   }
 
   async putLayer(source: LayerTarSource, known: PutResult | undefined, compress: boolean, onBytes: (n: number) => void): Promise<PutResult> {
@@ -208,9 +201,14 @@ export class OciLayoutWriter implements ImageDestination {
     writeSmallFile(index, serializeIndex(this.index));
   }
 
+  /** Waits for every blob still being put in place, failed or not. */
+  async settle(): Promise<void> {
+    await this.pending.settle();
+  }
+
   /** Removes everything this writer created, newest first (after any blob still being put in place). */
   async rollback(): Promise<void> {
-    await this.pending.settle();
+    await this.settle();
     for (const p of [...this.created].reverse()) {
       try {
         fs.rmSync(p, { recursive: true, force: true });

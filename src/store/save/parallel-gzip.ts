@@ -13,6 +13,8 @@ import * as zlib from 'node:zlib';
 
 /** pgzip's header: MTIME is uint32(time.Time{}.Unix()), OS unknown. */
 const HEADER = Buffer.from('1f8b080000096e8800ff', 'hex');
+/** The last deflate block of every stream: empty, marked final. */
+const FINAL_BLOCK = zlib.deflateRawSync(Buffer.alloc(0));
 /** deflate's window: the dictionary handed from one block to the next. */
 const WINDOW = 32 * 1024;
 /**
@@ -170,7 +172,7 @@ export class ParallelGzip {
     const trailer = Buffer.alloc(8);
     trailer.writeUInt32LE(this.crc >>> 0, 0);
     trailer.writeUInt32LE(this.size % 2 ** 32, 4);
-    const last = Buffer.concat([zlib.deflateRawSync(Buffer.alloc(0)), trailer]);
+    const last = Buffer.concat([FINAL_BLOCK, trailer]);
     const before = this.written;
     this.written = before.then(() => (this.failure ? undefined : this.send([last])));
     await this.written;
