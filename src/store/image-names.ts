@@ -24,9 +24,9 @@ export function digestsOf(record: ImageRecord): string[] {
   return out;
 }
 
-/** The image's Digest as podman reports it (c/storage fills an empty one from Digests, given or read here). */
-export function effectiveDigest(record: ImageRecord, digests?: readonly string[]): string {
-  return record.digest || (digests ?? digestsOf(record))[0] || '';
+/** The image's Digest as podman reports it (c/storage fills an empty one from Digests). */
+export function effectiveDigest(record: ImageRecord): string {
+  return record.digest || digestsOf(record)[0] || '';
 }
 
 /** reference.Parse of a stored name, or undefined when the record holds something invalid. */
@@ -41,17 +41,13 @@ function parseStored(name: string): ReturnType<typeof parseReference> | undefine
 
 /** libimage RepoTags: names that are tagged references, in storage order. */
 export function repoTagsOf(names: readonly string[]): string[] {
-  const tags: string[] = [];
-  for (const n of names) {
-    const ref = parseStored(n);
-    if (ref?.tag !== undefined) tags.push(ref.toString());
-  }
-  return tags;
+  return names.filter((n) => parseStored(n)?.tag !== undefined).map((n) => parseStored(n)!.toString());
 }
 
 /** libimage RepoDigests. */
-export function repoDigestsOf(record: ImageRecord, all: readonly string[] = digestsOf(record)): string[] {
-  const digests = [...all, effectiveDigest(record, all)].filter(Boolean);
+export function repoDigestsOf(record: ImageRecord): string[] {
+  const all = digestsOf(record);
+  const digests = [...all, record.digest || all[0] || ''].filter(Boolean);
   const seen = new Set<string>();
   for (const name of record.names ?? []) {
     let repo: string;

@@ -7,7 +7,7 @@ import { StoreError } from './errors';
 import { parseGoTime, podmanTableSize, humanDuration, formatRFC3339Nano, GO_ZERO_TIME, MAX_GO_DURATION_SECONDS } from './go-format';
 import { goMarshal, goMap, type GoJsonValue } from './go-json';
 import { relationsOf } from './image-relations';
-import { digestsOf, effectiveDigest, repoDigestsOf, repoTagsOf, rowNameOf } from './image-names';
+import { effectiveDigest, repoDigestsOf, repoTagsOf, rowNameOf } from './image-names';
 import type { ImageEntry, StoreSnapshot } from './snapshot';
 import type { Store } from './store';
 import { tabwrite } from './tabwriter';
@@ -66,16 +66,15 @@ export function summarizeImage(store: Store, snapshot: StoreSnapshot, image: Ima
   if (size === undefined) problems.push(`A layer of image ${image.record.id.slice(0, 12)} is missing from the store`);
   const containerIds = (snapshot.containersByImage.get(image.record.id) ?? []).map((c) => c.id);
   const names = image.record.names ?? [];
-  const digests = digestsOf(image.record);
   const children = rel.hasChildren(image);
   return {
     id: image.record.id,
     parentId: rel.parent(image)?.record.id ?? '',
     names,
     repoTags: repoTagsOf(names),
-    repoDigests: repoDigestsOf(image.record, digests),
+    repoDigests: repoDigestsOf(image.record),
     namesHistory: image.record['names-history'] ?? [],
-    digest: effectiveDigest(image.record, digests),
+    digest: effectiveDigest(image.record),
     created: unixSeconds(image.record.created),
     createdTime: image.record.created,
     size: size ?? -1,
