@@ -13,6 +13,11 @@
 // without a cache. Listing is timed twice: with Strata's listing cache warm, and as a first run
 // that starts from an empty cache.
 //
+// Strata runs as users run it, through its launcher (bin/strata.js, what `npx strata` runs). The
+// launcher starts node without NODE_EXTRA_CA_CERTS (node would read those certificates before
+// anything else, 40 ms with a system bundle); the floor and `node -e 0` run without it too, so
+// the three compare. When the variable is set, `node -e 0` is also timed with it.
+//
 // Usage: node scripts/bench.mjs [--runs N] [--podman-runs N] [--podman-list-runs N] [--podman-timeout S] [--rebuild] [--build-only]
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -55,6 +60,9 @@ const flags = ['--root', root, '--runroot', runroot, '--storage-driver', DRIVER]
 // Neither tool may pick up the machine's storage.conf (additional stores, other options).
 const confFile = path.join(storeDir, 'storage.conf');
 const env = { ...process.env, CONTAINERS_STORAGE_CONF: confFile };
+// What node processes get from Strata's launcher: no extra CA certificates to read at start-up.
+const launchedEnv = { ...env };
+delete launchedEnv.NODE_EXTRA_CA_CERTS;
 
 function sha256(buf) {
   return createHash('sha256').update(buf).digest('hex');
@@ -235,11 +243,12 @@ function fmt(ms) {
 async function main() {
   await ensureStore();
   if (BUILD_ONLY) return;
-  const cli = path.join(REPO, 'dist', 'cli.js');
+  const cli = path.join(REPO, 'bin', 'strata.js');
   const images = JSON.parse(fs.readFileSync(path.join(root, `${DRIVER}-images`, 'images.json'), 'utf8'));
   const layers = JSON.parse(fs.readFileSync(path.join(root, `${DRIVER}-layers`, 'layers.json'), 'utf8'));
   const tagged = images.filter((i) => i.names?.length).length;
   console.log(`store: ${root}\n  ${images.length} images (${tagged} tagged), ${layers.length} layers, driver ${DRIVER}`);
+  if (process.env.NODE_EXTRA_CA_CERTS) console.log(`  NODE_EXTRA_CA_CERTS is set (${process.env.NODE_EXTRA_CA_CERTS}): Strata's launcher, the floor and node -e 0 run without it`);
   console.log(`  medians of ${RUNS} runs (strata, floor), ${PODMAN_RUNS} runs (podman inspect/history), ${PODMAN_LIST_RUNS} (podman images, cut off at ${PODMAN_TIMEOUT_S} s); node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(2)}\n`);
   if (images.length < 1000 || layers.length < 3000) throw new Error('the bench store is smaller than 1,000 images / 3,000 layers');
 
@@ -251,8 +260,8 @@ async function main() {
   const cacheRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-bench-cache-'));
   const warmEnv = { ...env, STRATA_CACHE_DIR: path.join(cacheRoot, 'warm') };
   const firstRunEnv = (i) => ({ ...env, STRATA_CACHE_DIR: path.join(cacheRoot, `first-${i}-${Math.random()}`) });
-  const strata = (a) => ({ cmd: process.execPath, argv: [cli, ...flags, ...a], envOfRun: () => warmEnv });
-  const strataFirst = (a) => ({ cmd: process.execPath, argv: [cli, ...flags, ...a], envOfRun: firstRunEnv });
+  const strata = (a) => ({ cmd: cli, argv: [...flags, ...a], envOfRun: () => warmEnv });
+  const strataFirst = (a) => ({ cmd: cli, argv: [...flags, ...a], envOfRun: firstRunEnv });
   // podman's runs of one command serve every row that compares with it (warm and first run alike).
   const podmanTimes = new Map();
   const podmanOf = (a, list) => {
@@ -276,11 +285,14 @@ async function main() {
   ];
   // The warm rows start from a cache one untimed run has filled.
   for (const [, sp] of commands) if (sp.envOfRun !== firstRunEnv) spawnSync(sp.cmd, sp.argv, { env: warmEnv, stdio: 'ignore' });
+  const extraCerts = process.env.NODE_EXTRA_CA_CERTS;
   const [floor, nodeStart, ...strataResults] = timeInTurns(RUNS, [
-    { cmd: process.execPath, argv: ['-e', FLOOR_SCRIPT, root, DRIVER] },
-    { cmd: process.execPath, argv: ['-e', '0'] },
+    { cmd: process.execPath, argv: ['-e', FLOOR_SCRIPT, root, DRIVER], envOfRun: () => launchedEnv },
+    { cmd: process.execPath, argv: ['-e', '0'], envOfRun: () => launchedEnv },
     ...commands.map(([, sp]) => sp),
+    ...(extraCerts ? [{ cmd: process.execPath, argv: ['-e', '0'] }] : []),
   ]);
+  const nodeStartWithCerts = extraCerts ? strataResults.pop() : undefined;
   const rows = commands.map(([name, , podmanArgs, list, target], i) => [name, strataResults[i], podmanOf(podmanArgs, list), target]);
 
   // The outputs must agree, or the timings mean nothing (rows compared as multisets: podman's
@@ -302,6 +314,7 @@ async function main() {
   }
   console.log(head('floor: read + JSON.parse images/layers/configs', fmt(floor.ms), '', '', '', ''));
   console.log(head('node -e 0 (process start alone)', fmt(nodeStart.ms), '', '', '', ''));
+  if (extraCerts) console.log(head('node -e 0 with NODE_EXTRA_CA_CERTS (as set here)', fmt(nodeStartWithCerts.ms), '', '', '', ''));
   if (GNU_TIME) {
     console.log('\nCPU time, user + sys (medians)');
     console.log(head('command', 'strata', 'podman', 'ratio', 'target', '/floor'));
@@ -310,6 +323,7 @@ async function main() {
     }
     console.log(head('floor: read + JSON.parse images/layers/configs', fmt(floor.cpu), '', '', '', ''));
     console.log(head('node -e 0 (process start alone)', fmt(nodeStart.cpu), '', '', '', ''));
+    if (extraCerts) console.log(head('node -e 0 with NODE_EXTRA_CA_CERTS (as set here)', fmt(nodeStartWithCerts.cpu), '', '', '', ''));
   }
   const misses = rows.filter(([, s, p, target]) => target && p.ms / s.ms < target).map(([n]) => n);
   const slow = rows.filter(([name, s]) => name.startsWith('images') && s.ms > 2 * floor.ms).map(([n]) => n);
