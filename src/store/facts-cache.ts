@@ -1,19 +1,24 @@
 /*
- * The listing cache on disk: config facts (config-facts.ts) by config digest, one file per store.
- * A config is content-addressed, so the facts of a digest never change and an entry can never be
- * stale; with it, listing reads images.json, layers.json and this one file instead of every
- * image's config. The file is advisory: a missing, unreadable, corrupt or foreign one is ignored
- * (the facts are computed again from the configs), and failing to write it changes nothing.
+ * The listing cache on disk, one file per store: what listing needs from image configs
+ * (config-facts.ts), kept by config digest. Per config, its labels; per pair of configs the layer
+ * tree proposed, whether they are parent and child. A config is content-addressed, so neither can
+ * ever be stale; with them, listing reads images.json, layers.json and this one file instead of
+ * every image's config. The file is advisory: a missing, unreadable, corrupt or foreign one is
+ * ignored (everything is computed again from the configs), and failing to write it changes nothing.
+ *
+ * Digests are stored as values, in arrays, never as object keys: JSON.parse gives every distinct
+ * key a place in V8's string table and a hidden class of its own, which for thousands of keys
+ * costs more than the rest of the file.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ConfigFacts } from './config-facts';
+import type { Labels } from './config-facts';
 import { atomicWriteFile } from './json-file';
 import { readTextFile } from './text-file';
 
-// Bump whenever facts are computed differently: digests of one way never meet another's.
-const FORMAT = 'strata-config-facts/2';
+// Bump whenever what is kept, or how it is computed, changes.
+const FORMAT = 'strata-listing-facts/3';
 /** Longer file names (stores deep in the file system) are shortened, and keep their store inside. */
 const MAX_NAME = 120;
 
@@ -31,24 +36,21 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string | 
   return base ? path.join(base, 'strata') : undefined;
 }
 
-function isFacts(v: unknown): v is ConfigFacts {
-  const f = v as ConfigFacts;
-  return (
-    typeof f === 'object' &&
-    f !== null &&
-    (f.labels === null || (typeof f.labels === 'object' && !Array.isArray(f.labels))) &&
-    Number.isInteger(f.layers) &&
-    Number.isInteger(f.history) &&
-    [f.layersId, f.layersButLastId, f.historyId, f.historyButLastId].every((x) => typeof x === 'string')
-  );
+function isLabels(v: unknown): v is Labels {
+  return v === null || (typeof v === 'object' && !Array.isArray(v) && Object.values(v as object).every((x) => typeof x === 'string'));
 }
 
+/** The key of a pair: digests never hold a space. */
+const pairKey = (parent: string, child: string): string => parent + ' ' + child;
+
 export class FactsCache {
-  private entries = new Map<string, ConfigFacts>();
+  private labels = new Map<string, Labels>();
+  private verdicts = new Map<string, boolean>();
   private loaded = false;
   private dirty = false;
-  /** Digests asked for since the last save: what the next save keeps. */
-  private readonly used = new Set<string>();
+  /** Configs and pairs asked for since the last save: what the next save keeps. */
+  private readonly usedConfigs = new Set<string>();
+  private readonly usedPairs = new Set<string>();
 
   /**
    * `file` undefined: a cache in memory only. `graphRoot` is written into the file, so that a
@@ -68,42 +70,68 @@ export class FactsCache {
     return new FactsCache(path.join(dir, `facts-${short}.json`), graphRoot);
   }
 
-  get(digest: string): ConfigFacts | undefined {
+  /** The labels of the config with this digest; undefined when not known. */
+  labelsOf(digest: string): Labels | undefined {
     this.load();
-    const f = this.entries.get(digest);
-    if (f) this.used.add(digest);
-    return f;
+    const labels = this.labels.get(digest);
+    if (labels !== undefined) this.usedConfigs.add(digest);
+    return labels;
   }
 
-  set(digest: string, facts: ConfigFacts): void {
+  setLabels(digest: string, labels: Labels): void {
     this.load();
-    this.entries.set(digest, facts);
-    this.used.add(digest);
+    this.labels.set(digest, labels);
+    this.usedConfigs.add(digest);
     this.dirty = true;
   }
 
-  /** Writes the entries used since the last save, when anything changed. Never throws. */
+  /** Whether the config `parent` is the parent of the config `child`; undefined when not known. */
+  verdict(parent: string, child: string): boolean | undefined {
+    this.load();
+    const key = pairKey(parent, child);
+    const v = this.verdicts.get(key);
+    if (v !== undefined) this.usedPairs.add(key);
+    return v;
+  }
+
+  setVerdict(parent: string, child: string, isParent: boolean): void {
+    this.load();
+    const key = pairKey(parent, child);
+    this.verdicts.set(key, isParent);
+    this.usedPairs.add(key);
+    this.dirty = true;
+  }
+
+  /** Writes what was used since the last save, when anything changed. Never throws. */
   save(): void {
     if (!this.file) return;
-    const dropped = [...this.entries.keys()].some((d) => !this.used.has(d));
-    if (!this.dirty && !dropped) return;
-    const kept: Record<string, ConfigFacts> = {};
-    for (const d of this.used) {
-      const f = this.entries.get(d);
-      if (f) kept[d] = f;
+    const dropped = this.usedConfigs.size < this.labels.size || this.usedPairs.size < this.verdicts.size;
+    if (!this.dirty && !dropped) {
+      this.usedConfigs.clear();
+      this.usedPairs.clear();
+      return;
+    }
+    const configs: Array<[string, Labels]> = [];
+    for (const d of this.usedConfigs) configs.push([d, this.labels.get(d)!]);
+    const pairs: Array<[string, string, 0 | 1]> = [];
+    for (const key of this.usedPairs) {
+      const space = key.indexOf(' ');
+      pairs.push([key.slice(0, space), key.slice(space + 1), this.verdicts.get(key) ? 1 : 0]);
     }
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
       // Atomic, so a listing running beside this one reads the old file or the new; never synced:
       // a cache lost in a crash is only a slower next listing.
-      atomicWriteFile(this.file, JSON.stringify({ format: FORMAT, graphRoot: this.graphRoot, entries: kept }), { mode: 0o600, noSync: true });
-      this.entries = new Map(Object.entries(kept));
+      atomicWriteFile(this.file, JSON.stringify({ format: FORMAT, graphRoot: this.graphRoot, configs, pairs }), { mode: 0o600, noSync: true });
+      this.labels = new Map(configs);
+      this.verdicts = new Map(pairs.map(([p, c, v]) => [pairKey(p, c), v === 1]));
       this.dirty = false;
       removeCachesOfGoneStores(path.dirname(this.file), this.file);
     } catch {
       // A cache that cannot be written is only a slower next listing.
     }
-    this.used.clear();
+    this.usedConfigs.clear();
+    this.usedPairs.clear();
   }
 
   private load(): void {
@@ -116,9 +144,16 @@ export class FactsCache {
     } catch {
       return;
     }
-    const doc = parsed as { format?: unknown; entries?: unknown };
-    if (doc?.format !== FORMAT || typeof doc.entries !== 'object' || doc.entries === null) return;
-    for (const [digest, f] of Object.entries(doc.entries)) if (isFacts(f)) this.entries.set(digest, f);
+    const doc = parsed as { format?: unknown; configs?: unknown; pairs?: unknown };
+    if (doc?.format !== FORMAT || !Array.isArray(doc.configs) || !Array.isArray(doc.pairs)) return;
+    for (const e of doc.configs as unknown[]) {
+      if (Array.isArray(e) && e.length === 2 && typeof e[0] === 'string' && isLabels(e[1])) this.labels.set(e[0], e[1]);
+    }
+    for (const e of doc.pairs as unknown[]) {
+      if (Array.isArray(e) && e.length === 3 && typeof e[0] === 'string' && typeof e[1] === 'string' && (e[2] === 0 || e[2] === 1)) {
+        this.verdicts.set(pairKey(e[0], e[1]), e[2] === 1);
+      }
+    }
   }
 }
 

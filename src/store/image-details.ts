@@ -8,7 +8,7 @@ import { StoreError, isStoreError } from './errors';
 import { DEFAULT_MANIFEST_KEY } from './big-data';
 import type { Store } from './store';
 import type { ImageEntry } from './snapshot';
-import { factsOf, type ConfigFacts } from './config-facts';
+import { labelsOf, type Labels } from './config-facts';
 import type { FactsCache } from './facts-cache';
 
 export const MEDIA_TYPES = {
@@ -117,6 +117,14 @@ function parseJsonObject<T>(raw: Buffer | string, what: string, image: ImageEntr
   }
 }
 
+/** The digest recorded for the image's sha256:<ID> item (its config), if any. */
+function recordedConfigDigest(image: ImageEntry): string | undefined {
+  const item = 'sha256:' + image.record.id;
+  if (!(image.record['big-data-names'] ?? []).includes(item)) return undefined;
+  const digest = image.record['big-data-digests']?.[item];
+  return typeof digest === 'string' && digest !== '' ? digest : undefined;
+}
+
 /** Cache key: changes whenever the manifest or config the image records changes. */
 function detailsKey(image: ImageEntry): string {
   const r = image.record;
@@ -125,27 +133,38 @@ function detailsKey(image: ImageEntry): string {
 }
 
 /**
- * What listing needs from an image's config: its facts (labels, and digests of what parent/child
- * relations compare). The config itself is not kept: a listing of a thousand images would
- * otherwise keep every parsed config alive, and copying them is most of its garbage collection.
+ * What listing needs from an image's config: its labels, and what the listing cache knows it by.
+ * The config itself is not kept: a listing of a thousand images would otherwise keep every parsed
+ * config alive, and copying them is most of its garbage collection.
  */
 export interface ImageConfigView {
   isManifestList: boolean;
-  /** Absent for manifest lists and configs that could not be read. */
-  facts?: ConfigFacts;
+  /** null for manifest lists and configs without labels. */
+  labels: Labels;
+  /** The config's recorded digest, which names it in the listing cache; absent when not recorded. */
+  digest?: string;
 }
 
 const MAX_CACHE = 20_000;
+/**
+ * Parsed configs kept for relations. Listing asks for an image's config, then for its parent's
+ * and its children's, which are its neighbours in the store's order: a few cover that. A ring,
+ * not a Map: a Map churned by delete and set made each scavenge of a first listing copy 250 KB
+ * instead of 35 KB, and the listing slower than computing digests of every config was.
+ */
+const RECENT_CONFIGS = 4;
 
 export class ImageDetailsCache {
   private readonly cache = new Map<string, ImageDetails | StoreError>();
-  private readonly configs = new Map<string, ImageConfigView | StoreError>();
+  private readonly recentConfigs: Array<{ image: ImageEntry; config: ImageConfigJson | undefined }> = [];
+  private recentNext = 0;
+  private readonly configErrors = new Map<string, StoreError>();
   /** Entries are immutable and belong to one snapshot, so their view never goes stale. */
   private readonly viewByEntry = new WeakMap<ImageEntry, ImageConfigView | StoreError>();
 
   constructor(
     private readonly store: Store,
-    /** Facts by config digest, kept on disk between runs when the store was opened with a cache. */
+    /** Labels and relations by config digest, kept on disk between runs when the store was opened with a cache. */
     readonly facts: FactsCache,
   ) {}
 
@@ -167,11 +186,7 @@ export class ImageDetailsCache {
     return result;
   }
 
-  /**
-   * The config alone. An item named sha256:<image ID> is the config by construction (the ID is
-   * the config's digest), so the manifest is read only when that item is absent (manifest lists,
-   * podman 5 partial pulls): one file per image instead of two when listing.
-   */
+  /** Labels and cache identity of the image's config, from the listing cache when it knows them. */
   configView(image: ImageEntry): ImageConfigView | StoreError {
     // Relations ask for the same few configs over and over: answer from the entry itself first.
     const known = this.viewByEntry.get(image);
@@ -182,40 +197,47 @@ export class ImageDetailsCache {
   }
 
   private loadConfigView(image: ImageEntry): ImageConfigView | StoreError {
-    const full = this.cache.get(detailsKey(image));
-    if (full instanceof StoreError) return full;
-    if (full) return this.viewOf(full.config, full.isManifestList);
-    const key = 'sha256:' + image.record.id;
-    if (!(image.record['big-data-names'] ?? []).includes(key)) {
-      const details = this.tryGet(image);
-      return details instanceof StoreError ? details : this.viewOf(details.config, details.isManifestList);
-    }
-    // The item's recorded digest names its bytes, so facts cached under it are its facts.
-    const digest = image.record['big-data-digests']?.[key];
-    const known = digest ? this.facts.get(digest) : undefined;
-    if (known) return { isManifestList: false, facts: known };
-    const cacheKey = 'config|' + detailsKey(image);
-    const hit = this.configs.get(cacheKey);
-    if (hit) return hit;
-    let view: ImageConfigView | StoreError;
-    try {
-      view = this.viewOf(parseJsonObject<ImageConfigJson>(this.store.readImageBigDataUnlocked(image, key, 'utf8'), 'config', image), false);
-    } catch (e) {
-      if (!isStoreError(e)) throw e;
-      view = e;
-    }
-    if (digest && !(view instanceof StoreError) && view.facts) {
-      this.facts.set(digest, view.facts);
-    } else {
-      // Errors, and the rare config without a recorded digest, are remembered in memory only.
-      if (this.configs.size >= MAX_CACHE) this.configs.clear();
-      this.configs.set(cacheKey, view);
-    }
+    // The item's recorded digest names its bytes, so what the cache keeps under it is the config's.
+    const digest = recordedConfigDigest(image);
+    const labels = digest ? this.facts.labelsOf(digest) : undefined;
+    if (labels !== undefined) return { isManifestList: false, labels, digest };
+    const config = this.config(image);
+    if (config instanceof StoreError) return config;
+    if (config === undefined) return { isManifestList: true, labels: null };
+    const view: ImageConfigView = { isManifestList: false, labels: labelsOf(config), digest };
+    if (digest) this.facts.setLabels(digest, view.labels);
     return view;
   }
 
-  private viewOf(config: ImageConfigJson | undefined, isManifestList: boolean): ImageConfigView {
-    return { isManifestList, facts: config ? factsOf(config) : undefined };
+  /**
+   * The parsed config; undefined for a manifest list. An item named sha256:<image ID> is the
+   * config by construction (the ID is the config's digest), so the manifest is read only when
+   * that item is absent (manifest lists, podman 5 partial pulls): one file per image, not two.
+   */
+  config(image: ImageEntry): ImageConfigJson | undefined | StoreError {
+    // Entries are immutable and belong to one snapshot: the same entry is the same config.
+    for (const recent of this.recentConfigs) if (recent.image === image) return recent.config;
+    const key = detailsKey(image);
+    const failed = this.configErrors.get(key);
+    if (failed) return failed;
+    const full = this.cache.get(key);
+    if (full instanceof StoreError) return full;
+    let config: ImageConfigJson | undefined;
+    try {
+      const item = 'sha256:' + image.record.id;
+      if (full) config = full.config;
+      else if ((image.record['big-data-names'] ?? []).includes(item)) {
+        config = parseJsonObject<ImageConfigJson>(this.store.readImageBigDataUnlocked(image, item, 'utf8'), 'config', image);
+      } else config = this.get(image).config;
+    } catch (e) {
+      if (!isStoreError(e)) throw e;
+      if (this.configErrors.size >= MAX_CACHE) this.configErrors.clear();
+      this.configErrors.set(key, e);
+      return e;
+    }
+    this.recentConfigs[this.recentNext] = { image, config };
+    this.recentNext = (this.recentNext + 1) % RECENT_CONFIGS;
+    return config;
   }
 
   /** Bounds the cache of full details (manifests and configs of inspected images). */

@@ -5,8 +5,8 @@
  * dangling (untagged, no children) and intermediate (untagged, with children).
  * An image whose config cannot be read has no relations (podman would fail the whole listing).
  */
-import type { ImageDetailsCache } from './image-details';
-import { diffIdsArePrefix, isParentByFacts, type ConfigFacts } from './config-facts';
+import type { ImageDetailsCache, ImageConfigView } from './image-details';
+import { areParentAndChild } from './config-facts';
 import type { ImageEntry, StoreSnapshot } from './snapshot';
 import type { Store } from './store';
 
@@ -22,18 +22,25 @@ export class ImageRelations {
     this.emptyImages = snapshot.images.filter((i) => !i.record.layer);
   }
 
-  private facts(image: ImageEntry): ConfigFacts | undefined {
-    const d = this.details.configView(image);
-    return d instanceof Error ? undefined : d.facts;
+  /** The image's config view when it has a config that can take part in relations. */
+  private withConfig(image: ImageEntry): ImageConfigView | undefined {
+    const v = this.details.configView(image);
+    return v instanceof Error || v.isManifestList ? undefined : v;
   }
 
-  /** Facts decide nearly always; otherwise the two configs are read and compared in full. */
-  private related(parent: ImageEntry, parentFacts: ConfigFacts, child: ImageEntry, childFacts: ConfigFacts): boolean {
-    const byFacts = isParentByFacts(parentFacts, childFacts);
-    if (byFacts !== undefined) return byFacts;
-    const p = this.details.tryGet(parent);
-    const c = this.details.tryGet(child);
-    return !(p instanceof Error) && !(c instanceof Error) && p.config !== undefined && c.config !== undefined && diffIdsArePrefix(p.config, c.config);
+  /** From the listing cache when it knows the pair; otherwise the two configs are compared. */
+  private related(parent: ImageEntry, parentView: ImageConfigView, child: ImageEntry, childView: ImageConfigView): boolean {
+    const cacheable = parentView.digest !== undefined && childView.digest !== undefined;
+    if (cacheable) {
+      const known = this.details.facts.verdict(parentView.digest!, childView.digest!);
+      if (known !== undefined) return known;
+    }
+    const p = this.details.config(parent);
+    const c = this.details.config(child);
+    if (p instanceof Error || c instanceof Error || p === undefined || c === undefined) return false;
+    const isParent = areParentAndChild(p, c);
+    if (cacheable) this.details.facts.setVerdict(parentView.digest!, childView.digest!, isParent);
+    return isParent;
   }
 
   private isManifestList(image: ImageEntry): boolean {
@@ -56,8 +63,8 @@ export class ImageRelations {
 
   private findParent(child: ImageEntry): ImageEntry | undefined {
     if (!child.record.layer && this.isManifestList(child)) return undefined;
-    const childFacts = this.facts(child);
-    if (!childFacts) return undefined;
+    const childView = this.withConfig(child);
+    if (!childView) return undefined;
     let candidates: ImageEntry[];
     if (!child.record.layer) {
       candidates = this.emptyImages.filter((e) => !this.isManifestList(e));
@@ -70,8 +77,8 @@ export class ImageRelations {
     }
     for (const p of candidates) {
       if (p.record.id === child.record.id) continue;
-      const pf = this.facts(p);
-      if (pf && this.related(p, pf, child, childFacts)) return p;
+      const pv = this.withConfig(p);
+      if (pv && this.related(p, pv, child, childView)) return p;
     }
     return undefined;
   }
@@ -88,12 +95,12 @@ export class ImageRelations {
 
   private findChildren(parent: ImageEntry, all: boolean): ImageEntry[] {
     if (!parent.record.layer && this.isManifestList(parent)) return [];
-    const parentFacts = this.facts(parent);
-    if (!parentFacts) return [];
+    const parentView = this.withConfig(parent);
+    if (!parentView) return [];
     const isChild = (c: ImageEntry): boolean => {
       if (c.record.id === parent.record.id) return false;
-      const cf = this.facts(c);
-      return cf !== undefined && this.related(parent, parentFacts, c, cf);
+      const cv = this.withConfig(c);
+      return cv !== undefined && this.related(parent, parentView, c, cv);
     };
     const out: ImageEntry[] = [];
     if (!parent.record.layer) {

@@ -60,7 +60,7 @@ export function summarizeImage(store: Store, snapshot: StoreSnapshot, image: Ima
   if (details instanceof StoreError) problems.push(details.message);
   else {
     isManifestList = details.isManifestList;
-    labels = details.facts?.labels ?? null;
+    labels = details.labels;
   }
   const size = snapshot.imageSize(image);
   if (size === undefined) problems.push(`A layer of image ${image.record.id.slice(0, 12)} is missing from the store`);
@@ -92,8 +92,8 @@ export function summarizeImage(store: Store, snapshot: StoreSnapshot, image: Ima
 
 /**
  * Summaries of the images `podman images [-a]` shows, in store order (not yet sorted). Every
- * image's facts were asked for, so the listing cache is written here: the next listing reads them
- * from one file.
+ * image's labels and relations were asked for, so the listing cache is written here: the next
+ * listing reads them from one file.
  */
 export function listImages(store: Store, snapshot: StoreSnapshot, opts: ListOptions = {}): ImageSummary[] {
   const out: ImageSummary[] = [];

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { areParentAndChild, factsOf, isParentByFacts } from '../../../src/store/config-facts';
+import { areParentAndChild, labelsOf } from '../../../src/store/config-facts';
 import type { ImageConfigJson, OciHistory } from '../../../src/store/image-details';
 
 const config = (diffIds: string[], history: OciHistory[]): ImageConfigJson => ({ rootfs: { type: 'layers', diff_ids: diffIds }, history });
@@ -17,11 +17,9 @@ test('a child is its parent plus one history entry, with the parent diff IDs as 
   assert.equal(areParentAndChild({}, config([], [step(0)])), true, 'absent rootfs and history count as empty');
 });
 
-test('a child two or more diff IDs ahead is left to the configs, which still decide', () => {
+test('a child two or more diff IDs ahead is still a child: libimage only asks for a prefix', () => {
   const parent = config(['sha256:a'], [step(0)]);
-  const far = config(['sha256:a', 'sha256:b', 'sha256:c'], [step(0), step(1)]);
-  assert.equal(isParentByFacts(factsOf(parent), factsOf(far)), undefined);
-  assert.equal(areParentAndChild(parent, far), true, 'libimage only asks for a prefix');
+  assert.equal(areParentAndChild(parent, config(['sha256:a', 'sha256:b', 'sha256:c'], [step(0), step(1)])), true);
   assert.equal(areParentAndChild(parent, config(['sha256:x', 'sha256:b', 'sha256:c'], [step(0), step(1)])), false);
 });
 
@@ -43,27 +41,25 @@ test('history entries compare as libimage compares them', () => {
   assert.equal(areParentAndChild(a, b), false);
 });
 
-test('facts survive a JSON round trip (what the cache file stores) and keep labels', () => {
+test('labels are the config\'s Config.Labels, null when absent or not an object', () => {
   const c: ImageConfigJson = { ...config(['sha256:a'], [step(0)]), config: { Labels: { b: '2', a: '<1>' } } };
-  const f = factsOf(c);
-  assert.deepEqual(JSON.parse(JSON.stringify(f)), f);
-  assert.deepEqual(f.labels, { b: '2', a: '<1>' });
-  assert.equal(factsOf(config([], [])).labels, null);
+  assert.deepEqual(labelsOf(c), { b: '2', a: '<1>' });
+  assert.equal(labelsOf(config([], [])), null);
+  assert.equal(labelsOf({ config: { Labels: 'x' as unknown as Record<string, string> } }), null);
 });
 
-test('diff IDs of different lengths and types compare as lists, never as joined text', () => {
-  // The child's last ID is longer than the others: the parent's "all" still meets its "all but the last".
+test('diff IDs compare as lists, element by element, whatever their lengths and types', () => {
+  // The child's last ID is longer than the others.
   const parent = config(['sha256:aa', 'sha256:bb'], [step(0), step(1)]);
-  const child = config(['sha256:aa', 'sha256:bb', 'sha256:cccc'], [step(0), step(1), step(2)]);
-  assert.equal(isParentByFacts(factsOf(parent), factsOf(child)), true);
-  const sameLength = config(['sha256:aa', 'sha256:bb', 'sha256:cc'], [step(0), step(1), step(2)]);
-  assert.equal(factsOf(sameLength).layersButLastId, factsOf(child).layersButLastId);
-  assert.notEqual(factsOf(sameLength).layersId, factsOf(child).layersId);
-  // A non-string ID equals only its twin, never its text.
-  const odd = config(['sha256:aa', 'sha256:bb', 7 as unknown as string], [step(0), step(1), step(2)]);
-  assert.equal(isParentByFacts(factsOf(parent), factsOf(odd)), true);
-  assert.equal(factsOf(odd).layersId, factsOf(config(['sha256:aa', 'sha256:bb', 7 as unknown as string], [])).layersId);
-  assert.notEqual(factsOf(odd).layersId, factsOf(config(['sha256:aa', 'sha256:bb', '7'], [])).layersId);
+  assert.equal(areParentAndChild(parent, config(['sha256:aa', 'sha256:bb', 'sha256:cccc'], [step(0), step(1), step(2)])), true);
+  // A non-string ID equals only its twin, never its text; absent and null equal empty, as in Go.
+  const odd = (ids: unknown[]) => config(ids as string[], [step(0)]);
+  assert.equal(areParentAndChild(odd([7]), config([7 as unknown as string, 'sha256:b'], [step(0), step(1)])), true);
+  assert.equal(areParentAndChild(odd([7]), config(['7', 'sha256:b'], [step(0), step(1)])), false);
+  assert.equal(areParentAndChild(odd([null]), config(['', 'sha256:b'], [step(0), step(1)])), true);
   // Splitting the text differently never joins two lists: ["ab"] is not ["a", "b"].
-  assert.notEqual(factsOf(config(['ab'], [])).layersId, factsOf(config(['a', 'b'], [])).layersId);
+  assert.equal(areParentAndChild(odd(['a', 'b']), config(['ab', 'c'], [step(0), step(1)])), false);
+  assert.equal(areParentAndChild(odd(['ab']), config(['a', 'b'], [step(0), step(1)])), false);
+  // A history or diff ID list that is not a list counts as empty.
+  assert.equal(areParentAndChild({ history: 'x' as unknown as [], rootfs: { diff_ids: {} as unknown as [] } }, config([], [step(0)])), true);
 });

@@ -3,38 +3,62 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FactsCache, defaultCacheDir } from '../../../src/store/facts-cache';
-import { factsOf } from '../../../src/store/config-facts';
 import { tempDir } from '../../helpers/temp-dir';
 
-const facts = (n: number) => factsOf({ rootfs: { diff_ids: [`sha256:${n}`] }, history: [{ created_by: `step ${n}` }], config: { Labels: { n: String(n) } } });
+const labels = (n: number) => ({ n: String(n), '<html>': 'a "quoted" value' });
 
 
-test('facts saved by one run are read by the next; entries no listing used are dropped', (t) => {
+test('labels and verdicts saved by one run are read by the next; what no listing used is dropped', (t) => {
   const dir = tempDir(t, 'strata-facts-');
   const first = FactsCache.forStore(dir, '/var/lib/containers/storage', 'overlay');
-  first.set('sha256:1', facts(1));
-  first.set('sha256:2', facts(2));
+  first.setLabels('sha256:1', labels(1));
+  first.setLabels('sha256:2', null);
+  first.setLabels('sha256:3', labels(3));
+  first.setVerdict('sha256:1', 'sha256:2', true);
+  first.setVerdict('sha256:2', 'sha256:1', false);
+  first.setVerdict('sha256:1', 'sha256:3', false);
   first.save();
   const second = FactsCache.forStore(dir, '/var/lib/containers/storage', 'overlay');
-  assert.deepEqual(second.get('sha256:1'), facts(1));
+  assert.deepEqual(second.labelsOf('sha256:1'), labels(1));
+  assert.equal(second.labelsOf('sha256:2'), null, 'no labels is known, not unknown');
+  assert.equal(second.verdict('sha256:1', 'sha256:2'), true);
+  assert.equal(second.verdict('sha256:2', 'sha256:1'), false, 'a pair is ordered');
+  assert.equal(second.verdict('sha256:2', 'sha256:3'), undefined);
   second.save();
   const third = FactsCache.forStore(dir, '/var/lib/containers/storage', 'overlay');
-  assert.deepEqual(third.get('sha256:1'), facts(1));
-  assert.equal(third.get('sha256:2'), undefined, 'not used by the second listing');
-  assert.equal(FactsCache.forStore(dir, '/other/store', 'overlay').get('sha256:1'), undefined, 'one file per store');
+  assert.deepEqual(third.labelsOf('sha256:1'), labels(1));
+  assert.equal(third.verdict('sha256:1', 'sha256:2'), true);
+  assert.equal(third.verdict('sha256:2', 'sha256:1'), false);
+  assert.equal(third.labelsOf('sha256:3'), undefined, 'not used by the second listing');
+  assert.equal(third.verdict('sha256:1', 'sha256:3'), undefined, 'not used by the second listing');
+  assert.equal(FactsCache.forStore(dir, '/other/store', 'overlay').labelsOf('sha256:1'), undefined, 'one file per store');
   assert.equal(fs.statSync(first.file!).mode & 0o777, 0o600);
+  // Digests are values in the file, never keys.
+  const doc = JSON.parse(fs.readFileSync(first.file!, 'utf8'));
+  assert.ok(Array.isArray(doc.configs) && Array.isArray(doc.pairs));
 });
 
 test('a corrupt, foreign or malformed cache file is ignored, and then replaced', (t) => {
   const dir = tempDir(t, 'strata-facts-');
   const cache = FactsCache.forStore(dir, '/s', 'vfs');
-  for (const text of ['{not json', JSON.stringify({ format: 'something-else', entries: { 'sha256:1': facts(1) } }), JSON.stringify({ format: 'strata-config-facts/2', entries: { 'sha256:1': { labels: 5 } } })]) {
+  const FORMAT = 'strata-listing-facts/3';
+  const texts = [
+    '{not json',
+    JSON.stringify({ format: 'strata-config-facts/2', entries: { 'sha256:1': { labels: null } } }),
+    JSON.stringify({ format: FORMAT, configs: {}, pairs: [] }),
+    JSON.stringify({ format: FORMAT, configs: [['sha256:1', 5], ['sha256:1', { a: 1 }], ['sha256:1']], pairs: [['sha256:1', 'sha256:2', 2], ['sha256:1', 'sha256:2']] }),
+  ];
+  for (const text of texts) {
     fs.writeFileSync(cache.file!, text);
     const c = FactsCache.forStore(dir, '/s', 'vfs');
-    assert.equal(c.get('sha256:1'), undefined, text);
-    c.set('sha256:1', facts(1));
+    assert.equal(c.labelsOf('sha256:1'), undefined, text);
+    assert.equal(c.verdict('sha256:1', 'sha256:2'), undefined, text);
+    c.setLabels('sha256:1', labels(1));
+    c.setVerdict('sha256:1', 'sha256:2', true);
     c.save();
-    assert.deepEqual(FactsCache.forStore(dir, '/s', 'vfs').get('sha256:1'), facts(1));
+    const again = FactsCache.forStore(dir, '/s', 'vfs');
+    assert.deepEqual(again.labelsOf('sha256:1'), labels(1));
+    assert.equal(again.verdict('sha256:1', 'sha256:2'), true);
   }
 });
 
@@ -42,9 +66,9 @@ test('a cache that cannot be written changes nothing', (t) => {
   const dir = tempDir(t, 'strata-facts-');
   fs.writeFileSync(path.join(dir, 'file'), '');
   const c = FactsCache.forStore(path.join(dir, 'file', 'sub'), '/s', 'vfs');
-  c.set('sha256:1', facts(1));
+  c.setLabels('sha256:1', labels(1));
   c.save();
-  assert.deepEqual(c.get('sha256:1'), facts(1), 'still served from memory');
+  assert.deepEqual(c.labelsOf('sha256:1'), labels(1), 'still served from memory');
   assert.deepEqual(fs.readdirSync(dir), ['file'], 'no temporary file left behind');
 });
 
@@ -65,7 +89,7 @@ test('writing a cache removes the caches of stores that no longer exist, and onl
   for (const d of [live, gone, deepGone, deepLive]) fs.mkdirSync(d, { recursive: true });
   const write = (graphRoot: string) => {
     const c = FactsCache.forStore(dir, graphRoot, 'overlay');
-    c.set('sha256:1', facts(1));
+    c.setLabels('sha256:1', labels(1));
     c.save();
     return c.file!;
   };
@@ -77,12 +101,12 @@ test('writing a cache removes the caches of stores that no longer exist, and onl
   fs.rmSync(deepGone, { recursive: true });
   // A listing served from its cache writes nothing, and removes nothing.
   const warm = FactsCache.forStore(dir, live, 'overlay');
-  warm.get('sha256:1');
+  warm.labelsOf('sha256:1');
   warm.save();
   assert.ok(fs.existsSync(files.gone));
   // A listing that writes its cache removes the two whose stores are gone.
   const other = FactsCache.forStore(dir, live, 'overlay');
-  other.set('sha256:2', facts(2));
+  other.setLabels('sha256:2', labels(2));
   other.save();
   assert.deepEqual(
     fs.readdirSync(dir).sort(),

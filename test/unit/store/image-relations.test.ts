@@ -1,9 +1,12 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Store } from '../../../src/store/store';
 import { relationsOf } from '../../../src/store/image-relations';
 import { listImages } from '../../../src/store/images-list';
 import { StoreBuilder, diffId } from '../../fixtures/store-builder';
+import { tempDir } from '../../helpers/temp-dir';
 
 const h = (n: number) => Array.from({ length: n }, (_, i) => ({ created: '2026-01-01T00:00:00Z', created_by: `step ${i}` }));
 
@@ -45,4 +48,35 @@ test('a history that differs in one field breaks the relation', async (t) => {
   const store = Store.open({ config: { graphRoot: b.root, runRoot: b.runroot, driver: 'vfs', driverOptions: [], additionalImageStores: [], transientStore: false, rootless: false } });
   const snap = await store.snapshot();
   assert.equal(relationsOf(store, snap).parent(snap.imageById.get(other.id)!), undefined);
+});
+
+test('a listing with its cache warm takes labels and relations from the cache, not from the configs', async (t) => {
+  const b = new StoreBuilder();
+  t.after(() => b.remove());
+  const cacheDir = tempDir(t, 'strata-facts-');
+  const base = b.addImage({ names: ['localhost/base:1'], layers: [{ diffId: diffId('a'), size: 10 }], history: h(1), labels: { role: 'base' } });
+  const mid = b.addImage({ layers: [{ diffId: diffId('a'), size: 10 }, { diffId: diffId('b'), size: 5 }], history: h(2), labels: { role: 'mid' } });
+  const top = b.addImage({ names: ['localhost/top:1'], layers: [{ diffId: diffId('a'), size: 10 }, { diffId: diffId('b'), size: 5 }, { diffId: diffId('c'), size: 1 }], history: h(3) });
+  b.write();
+  const config = { graphRoot: b.root, runRoot: b.runroot, driver: 'vfs', driverOptions: [], additionalImageStores: [], transientStore: false, rootless: false };
+  const list = async (cache: string | undefined) => {
+    const store = Store.open({ config, cacheDir: cache });
+    const rows = listImages(store, await store.snapshot(), { all: true });
+    return Object.fromEntries(rows.map((s) => [s.id, { parent: s.parentId, labels: s.labels, intermediate: s.intermediate, problems: s.problems.length }]));
+  };
+  const expected = {
+    [base.id]: { parent: '', labels: { role: 'base' }, intermediate: false, problems: 0 },
+    [mid.id]: { parent: base.id, labels: { role: 'mid' }, intermediate: true, problems: 0 },
+    [top.id]: { parent: mid.id, labels: null, intermediate: false, problems: 0 },
+  };
+  assert.deepEqual(await list(cacheDir), expected, 'first listing: configs read, cache written');
+  // Every config made unreadable: only the cache can answer now.
+  for (const img of [base, mid, top]) {
+    const dir = path.join(b.root, 'vfs-images', img.id);
+    for (const f of fs.readdirSync(dir)) if (f.startsWith('=')) fs.writeFileSync(path.join(dir, f), '{not json');
+  }
+  assert.deepEqual(await list(cacheDir), expected, 'warm listing: nothing read from the configs');
+  const uncached = await list(undefined);
+  assert.equal(uncached[mid.id]!.problems, 1, 'without the cache the broken config shows');
+  assert.equal(uncached[mid.id]!.parent, '');
 });
