@@ -231,7 +231,6 @@ export class ImageDetailsCache {
       } else config = this.get(image).config;
     } catch (e) {
       if (!isStoreError(e)) throw e;
-      if (this.configErrors.size >= MAX_CACHE) this.configErrors.clear();
       this.configErrors.set(key, e);
       return e;
     }
@@ -240,19 +239,10 @@ export class ImageDetailsCache {
     return config;
   }
 
-  /** Bounds the cache of full details (manifests and configs of inspected images). */
+  /** Bounds the caches of full details (inspected images) and of configs that failed to read. */
   trim(): void {
     if (this.cache.size >= MAX_CACHE) this.cache.clear();
-  }
-
-  /** Like get, but returns the error instead of throwing it. */
-  tryGet(image: ImageEntry): ImageDetails | StoreError {
-    try {
-      return this.get(image);
-    } catch (e) {
-      if (isStoreError(e)) return e;
-      throw e;
-    }
+    if (this.configErrors.size >= MAX_CACHE) this.configErrors.clear();
   }
 
   private load(image: ImageEntry): ImageDetails {

@@ -5,6 +5,7 @@ import type { Command } from '../args';
 import { openStore, UsageError } from '../args';
 import { listImages, imageRows, formatImagesJson, formatImagesTable } from '../../store/images-list';
 import { filterImagesByReference } from '../../store/reference-filter';
+import { tierForListing } from '../tier';
 
 export const imagesCommand: Command = {
   name: 'images',
@@ -26,6 +27,7 @@ export const imagesCommand: Command = {
     if (positional.length > 1) throw new UsageError('images takes at most one REFERENCE');
     const store = openStore(global);
     const snapshot = await store.snapshot();
+    tierForListing(snapshot.images.length);
     let summaries = listImages(store, snapshot, { all: Boolean(flags.all) });
     if (positional[0] !== undefined) {
       const selected = new Set(filterImagesByReference(snapshot, positional[0]).map((i) => i.record.id));
