@@ -30,16 +30,15 @@ export class ImageRelations {
 
   /** From the listing cache when it knows the pair; otherwise the two configs are compared. */
   private related(parent: ImageEntry, parentView: ImageConfigView, child: ImageEntry, childView: ImageConfigView): boolean {
-    const cacheable = parentView.digest !== undefined && childView.digest !== undefined;
-    if (cacheable) {
-      const known = this.details.facts.verdict(parentView.digest!, childView.digest!);
-      if (known !== undefined) return known;
-    }
+    const { digest: pd } = parentView;
+    const { digest: cd } = childView;
+    const known = pd && cd ? this.details.facts.verdict(pd, cd) : undefined;
+    if (known !== undefined) return known;
     const p = this.details.config(parent);
     const c = this.details.config(child);
     if (p instanceof Error || c instanceof Error || p === undefined || c === undefined) return false;
     const isParent = areParentAndChild(p, c);
-    if (cacheable) this.details.facts.setVerdict(parentView.digest!, childView.digest!, isParent);
+    if (pd && cd) this.details.facts.setVerdict(pd, cd, isParent);
     return isParent;
   }
 
