@@ -59,7 +59,8 @@ function sameEntry(a: OciHistory | undefined, b: OciHistory | undefined): boolea
   );
 }
 
-function listOf<T>(v: T[] | undefined): unknown[] {
+/** A list from the config, or empty when it is absent or not a list. */
+function listOf(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [];
 }
 

@@ -44,8 +44,8 @@ function isLabels(v: unknown): v is Labels {
 const pairKey = (parent: string, child: string): string => parent + ' ' + child;
 
 export class FactsCache {
-  private labels = new Map<string, Labels>();
-  private verdicts = new Map<string, boolean>();
+  private readonly labels = new Map<string, Labels>();
+  private readonly verdicts = new Map<string, boolean>();
   private loaded = false;
   private dirty = false;
   /** Configs and pairs asked for since the last save: what the next save keeps. */
@@ -105,33 +105,38 @@ export class FactsCache {
   /** Writes what was used since the last save, when anything changed. Never throws. */
   save(): void {
     if (!this.file) return;
-    const dropped = this.usedConfigs.size < this.labels.size || this.usedPairs.size < this.verdicts.size;
-    if (!this.dirty && !dropped) {
-      this.usedConfigs.clear();
-      this.usedPairs.clear();
-      return;
+    // What no listing asked for since the last save belongs to images that are gone.
+    let dropped = false;
+    for (const d of this.labels.keys()) {
+      if (!this.usedConfigs.has(d)) {
+        this.labels.delete(d);
+        dropped = true;
+      }
     }
-    const configs: Array<[string, Labels]> = [];
-    for (const d of this.usedConfigs) configs.push([d, this.labels.get(d)!]);
+    for (const key of this.verdicts.keys()) {
+      if (!this.usedPairs.has(key)) {
+        this.verdicts.delete(key);
+        dropped = true;
+      }
+    }
+    this.usedConfigs.clear();
+    this.usedPairs.clear();
+    if (!this.dirty && !dropped) return;
     const pairs: Array<[string, string, 0 | 1]> = [];
-    for (const key of this.usedPairs) {
+    for (const [key, isParent] of this.verdicts) {
       const space = key.indexOf(' ');
-      pairs.push([key.slice(0, space), key.slice(space + 1), this.verdicts.get(key) ? 1 : 0]);
+      pairs.push([key.slice(0, space), key.slice(space + 1), isParent ? 1 : 0]);
     }
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
       // Atomic, so a listing running beside this one reads the old file or the new; never synced:
       // a cache lost in a crash is only a slower next listing.
-      atomicWriteFile(this.file, JSON.stringify({ format: FORMAT, graphRoot: this.graphRoot, configs, pairs }), { mode: 0o600, noSync: true });
-      this.labels = new Map(configs);
-      this.verdicts = new Map(pairs.map(([p, c, v]) => [pairKey(p, c), v === 1]));
+      atomicWriteFile(this.file, JSON.stringify({ format: FORMAT, graphRoot: this.graphRoot, configs: [...this.labels], pairs }), { mode: 0o600, noSync: true });
       this.dirty = false;
       removeCachesOfGoneStores(path.dirname(this.file), this.file);
     } catch {
       // A cache that cannot be written is only a slower next listing.
     }
-    this.usedConfigs.clear();
-    this.usedPairs.clear();
   }
 
   private load(): void {
